@@ -1,0 +1,132 @@
+"""The data nutgraf passes from stage to stage.
+
+Everything downstream of extraction is a span over ``Article.text``: a fact without
+``start``/``end`` cannot be stored.  The shapes follow spaCy's ``Doc``: one text, and
+annotations that point into it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _plain(value: Any) -> Any:
+    """Turn dataclasses, tuples and nested containers into JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a metadata value came from: ``source`` names the signal (``json-ld``,
+    ``meta:og:title``, ``time``, ``url``, ``text``, ...), ``raw`` is the string it was read from."""
+
+    source: str
+    raw: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class Paragraph:
+    """One block of ``Article.text`` and where it came from.
+
+    ``start``/``end`` index ``Article.text``.  For HTML, ``path`` is the element's path in
+    the page (``/html/body/div[2]/p[3]``) and ``source_start``/``source_end`` the character
+    range of that element in the decoded page.  For plain text, ``path`` is ``lines:A-B``
+    and the source range covers those lines of the input.
+    """
+
+    start: int
+    end: int
+    kind: str = "p"  # p | heading | li | quote | pre | table
+    path: str = ""
+    source_start: int | None = None
+    source_end: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class Entity:
+    name: str
+    label: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class Quote:
+    text: str
+    start: int
+    end: int
+    kind: str = "direct"  # direct | mixed | indirect
+    speaker: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    cue: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class Amount:
+    text: str
+    start: int
+    end: int
+    value: float | None = None
+    unit: str | None = None
+    object: str | None = None
+    source: str | None = None
+    approximate: bool = False
+    per: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class Article:
+    """What extraction makes of one page: clean text plus metadata, each field with its evidence."""
+
+    text: str = ""
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None  # ISO-8601
+    site_name: str | None = None
+    language: str | None = None
+    url: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    # metadata field name -> the evidence it was taken from
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    # how the input was read: "html" or "text", the charset used and how it was chosen
+    source_kind: str = "html"
+    encoding: str | None = None
+    # non-fatal notes about the input ("no article found", "charset mislabelled", ...)
+    warnings: list[str] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+class ExtractionError(Exception):
+    """Input that cannot be turned into an article at all (binary data, over the size cap,
+    past the time bound).  The message says why, for recording against the document."""
