@@ -1,13 +1,42 @@
-"""Main content of an HTML page.  (Stub: being written.)"""
+"""Main content of an HTML page.
+
+1. The page becomes a list of text blocks (``blocks.BlockBuilder``), with furniture
+   subtrees (navigation, share bars, comment sections, ...) already left out.
+2. Each block gets a weight: positive for prose (long, punctuated, few links), negative for
+   link lists and short chrome.  The article container is the element whose subtree has the
+   largest total weight: the region with the most prose and the least furniture.
+3. Inside the container, blocks before the first and after the last prose block are edge
+   furniture (bylines, dates, share prompts, tag lists) and are dropped; between them only
+   link-heavy and boilerplate-phrase blocks are dropped.
+4. The kept blocks become ``Article.text`` (joined by blank lines) and its paragraph map,
+   each paragraph with its element path and character range in the decoded page.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+import lxml.etree
 from lxml.html import HtmlElement
 
+from nutgraf.extract.blocks import Block, BlockBuilder
 from nutgraf.extract.limits import Deadline
+from nutgraf.extract.provenance import SourceMap
 from nutgraf.model import Paragraph
+
+# Short lines that are page chrome in any article body.  Kept deliberately generic and
+# multilingual-light: they must never match a sentence of prose (checked by length).
+_BOILERPLATE = re.compile(
+    r"^(advertisement|advertising|anzeige|publicité|sponsored|share( this( article| story)?)?|"
+    r"tweet|email|print|comments?|read more|read next|more:|related:?|see also|also read|"
+    r"click here|sign up|subscribe|follow us|image:|photo:|getty images|all rights reserved|"
+    r"©|copyright|loading|skip to|advertisement - continue reading below|"
+    r"continue reading( below)?|story continues below|scroll to continue)\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
+_PUNCT = re.compile(r"[.,;:!?]")
 
 
 @dataclass
@@ -15,15 +44,147 @@ class MainContent:
     text: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    container: HtmlElement | None = None
 
 
-def extract_main(tree: HtmlElement, html: str, *, title: str | None = None, deadline: Deadline | None = None) -> MainContent:
-    parts = [p.text_content().strip() for p in tree.iter("p")]
-    parts = [p for p in parts if p]
+def block_weight(block: Block) -> float:
+    """How much a block looks like article prose (>0) or like page furniture (<0)."""
+    n = len(block.text)
+    ld = block.link_density
+    if ld > 0.5:
+        return -n * ld  # navigation, teaser lists
+    punct = len(_PUNCT.findall(block.text))
+    if n >= 80 and punct >= 1:
+        return n * (1 - ld) ** 2 * (1.2 if block.kind == "p" else 1.0)
+    if n >= 40 and _SENTENCE_END.search(block.text):
+        return n * (1 - ld) * 0.6
+    return -5.0  # short chrome: 'Share', 'Menu', a date line
+
+
+def choose_container(blocks: list[Block], weights: list[float]) -> HtmlElement | None:
+    """The element whose subtree's blocks weigh the most; deeper wins ties."""
+    totals: dict[HtmlElement, float] = {}
+    order: dict[HtmlElement, int] = {}
+    for block, w in zip(blocks, weights):
+        el = block.el
+        depth_first = True
+        while el is not None:
+            totals[el] = totals.get(el, 0.0) + w
+            if depth_first:
+                order.setdefault(el, block.index)
+                depth_first = False
+            el = el.getparent()
+    best, best_score, best_depth = None, 0.0, -1
+    for el, score in totals.items():
+        if score <= 0:
+            continue
+        if score > best_score * 1.0001 or (score >= best_score * 0.9999 and _depth(el) > best_depth):
+            best, best_score, best_depth = el, score, _depth(el)
+    return best
+
+
+def _depth(el: HtmlElement) -> int:
+    d = 0
+    while el is not None:
+        el = el.getparent()
+        d += 1
+    return d
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def furniture_inside(blocks: list[Block], weights: list[float], members: set[HtmlElement],
+                     container: HtmlElement) -> set[HtmlElement]:
+    """Furniture-named elements within the container that really are furniture.
+
+    A class name is weak evidence ('article-body pagination-first' wraps the story on one
+    site): an element holding at least half of the container's prose is a wrapper, not a
+    share bar or a related-links box, and is kept.
+    """
+    total = 0.0
+    prose_under: dict[HtmlElement, float] = {}
+    for b, w in zip(blocks, weights):
+        if b.el not in members:
+            continue
+        w = max(w, 0.0)
+        total += w
+        for f in b.furniture:
+            if f is not container and f in members:
+                prose_under[f] = prose_under.get(f, 0.0) + w
+    return {f for f, w in prose_under.items() if w < 0.5 * total or total == 0}
+
+
+def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElement,
+                  title: str | None) -> list[Block]:
+    members = set(container.iter())
+    furniture = furniture_inside(blocks, weights, members, container)
+    inside = [(b, w) for b, w in zip(blocks, weights)
+              if b.el in members and not any(f in furniture for f in b.furniture)]
+    prose = [i for i, (b, w) in enumerate(inside) if w > 0 and b.kind != "caption"]
+    if not prose:
+        return []
+    first, last = prose[0], prose[-1]
+    title_key = _norm(title) if title else None
+    kept: list[Block] = []
+    for b, _ in inside[first : last + 1]:
+        if b.link_density > 0.5 and len(b.text) < 400:
+            continue
+        if len(b.text) < 120 and _BOILERPLATE.match(b.text):
+            continue
+        if b.kind == "heading" and title_key and _norm(b.text) == title_key:
+            continue
+        if b.kind == "caption":
+            continue
+        kept.append(b)
+    return kept
+
+
+def extract_main(
+    tree: HtmlElement, html: str, *, title: str | None = None, deadline: Deadline | None = None
+) -> MainContent:
+    """Find the article in ``tree`` (parsed from ``html``).  Strips scripts from the tree."""
+    # Script and style text would leak into text_content() of inline elements.
+    lxml.etree.strip_elements(tree, "script", "style", "noscript", "template", with_tail=False)
+    blocks = BlockBuilder(tree, deadline).build()
     out = MainContent()
-    off = 0
-    for p in parts:
-        out.paragraphs.append(Paragraph(off, off + len(p)))
-        off += len(p) + 2
-    out.text = "\n\n".join(parts)
+    if not blocks:
+        out.warnings.append("no text found on the page")
+        return out
+    weights = [block_weight(b) for b in blocks]
+    container = choose_container(blocks, weights)
+    if container is None:
+        out.warnings.append("no article found: the page has no prose")
+        return out
+    out.container = container
+    kept = select_blocks(blocks, weights, container, title)
+    if deadline is not None:
+        deadline.check()
+    _assemble(out, kept, tree, html)
+    if not out.text:
+        out.warnings.append("no article found: the page has no prose")
     return out
+
+
+def _assemble(out: MainContent, kept: list[Block], tree: HtmlElement, html: str) -> None:
+    source = SourceMap(html)
+    roottree = tree.getroottree()
+    parts: list[str] = []
+    offset = 0
+    for block in kept:
+        span = source.locate(block.el)
+        kind = "heading" if block.kind == "heading" else block.kind
+        out.paragraphs.append(
+            Paragraph(
+                start=offset,
+                end=offset + len(block.text),
+                kind=kind,
+                path=roottree.getpath(block.el),
+                source_start=span[0] if span else None,
+                source_end=span[1] if span else None,
+            )
+        )
+        parts.append(block.text)
+        offset += len(block.text) + 2
+    out.text = "\n\n".join(parts)

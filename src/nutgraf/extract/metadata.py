@@ -1,8 +1,30 @@
-"""Title, authors, publication date, site name and language of a page.  (Placeholder: being rewritten.)"""
+"""Title, authors, publication date, site name and language of a page.
+
+Every field is chosen from ranked signals, and the one used is recorded in
+``Metadata.evidence`` (``field -> Evidence(source, raw)``):
+
+- structured data first: JSON-LD (``@graph``, lists and nested objects walked; broken JSON
+  tolerated), ``<meta>`` tags (Open Graph, ``article:*``, Dublin Core, parse.ly, sailthru, ...);
+- then the markup: ``<time datetime>``, ``itemprop``, ``rel=author``, elements whose class or id
+  says byline/author/date;
+- then the url (``/2019/05/31/``) and the visible text near the headline.
+
+Authors are only returned when they look like names: organisations, site names, agencies,
+'Staff', dates, e-mails and urls are dropped, and "A and B" / "A, B" are split.  When nothing
+trustworthy is there the list stays empty: an invented author is worse than none.
+
+The tree is only read.  Cost: one ``iter()`` over a few tag names and one XPath for the
+class/id/itemprop candidates, plus the text near the headline when no markup gives a date.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
@@ -19,10 +41,927 @@ class Metadata:
     evidence: dict[str, Evidence] = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------------------------------------
+# small text helpers
+
+_WS = re.compile(r"\s+")
+
+
+def _clean(value) -> str:
+    if not isinstance(value, str):
+        return ""
+    return _WS.sub(" ", value.replace("\u00ad", "").replace("\u200b", "")).strip()
+
+
+def _fold(value: str) -> str:
+    """Letters and digits only, case folded: for comparing titles and site names."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", value).casefold() if ch.isalnum())
+
+
+def _text(el: HtmlElement, limit: int = 2000) -> str:
+    try:
+        return _clean(el.text_content()[:limit])
+    except Exception:  # noqa: BLE001 - odd nodes (entities, broken trees) must not raise
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# dates
+
+_MONTHS: dict[str, int] = {}
+for _num, _names in enumerate(
+    [
+        "january jan januar jänner jän janvier janv enero gennaio januari janeiro styczeń stycznia",
+        "february feb februar février fevrier févr fév fevr febrero febbraio februari fevereiro",
+        "march mar märz maerz mär mars marzo maart março marco",
+        "april apr avril avr abril aprile",
+        "may mai mayo maggio mei maio",
+        "june jun juni juin junio giugno junho",
+        "july jul juli juillet juil julio luglio julho",
+        "august aug août aout agosto augustus",
+        "september sep sept septembre septiembre setiembre settembre setembro",
+        "october oct oktober okt octobre octubre ottobre outubro",
+        "november nov novembre noviembre novembro",
+        "december dec dezember dez décembre decembre déc dic diciembre dicembre dezembro",
+    ],
+    start=1,
+):
+    for _n in _names.split():
+        _MONTHS[_n] = _num
+
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_ISO_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:T|\b)")
+_NUM_DMY = re.compile(r"(?<![\d.:/])(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)(?![\d])")
+_DAY_MONTH = re.compile(
+    r"(?<![\w])(\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?(" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+_MONTH_DAY = re.compile(
+    r"(?<![\w])(" + _MONTH_ALT + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?!\d)",
+    re.I,
+)
+_EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
+_MIN_DATE = date(1995, 1, 1)
+
+
+def _mk_date(y: int, m: int, d: int) -> date | None:
+    try:
+        value = date(y, m, d)
+    except ValueError:
+        return None
+    today = datetime.now(timezone.utc).date()
+    if value < _MIN_DATE or (value - today).days > 1:
+        return None
+    return value
+
+
+def _date_in(text: str, *, month_first: bool = False) -> tuple[date, int] | None:
+    """The first plausible date written in ``text``, and where it starts."""
+    best: tuple[date, int] | None = None
+    if not text:
+        return None
+    for m in _ISO.finditer(text):
+        d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            best = (d, m.start())
+            break
+    for m in _NUM_DMY.finditer(text):
+        if best and m.start() >= best[1]:
+            break
+        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if a > 12 or (not month_first and b <= 12):
+            d = _mk_date(y, b, a)
+        else:
+            d = _mk_date(y, a, b)
+        if d:
+            best = (d, m.start())
+            break
+    for m in _DAY_MONTH.finditer(text):
+        if best and m.start() >= best[1]:
+            break
+        mon = _MONTHS.get(m.group(2).casefold())
+        d = _mk_date(int(m.group(3)), mon, int(m.group(1))) if mon else None
+        if d:
+            best = (d, m.start())
+            break
+    for m in _MONTH_DAY.finditer(text):
+        if best and m.start() >= best[1]:
+            break
+        mon = _MONTHS.get(m.group(1).casefold())
+        d = _mk_date(int(m.group(3)), mon, int(m.group(2))) if mon else None
+        if d:
+            best = (d, m.start())
+            break
+    return best
+
+
+def _parse_date(value, *, month_first: bool = False) -> date | None:
+    """A date from a machine-readable attribute or a short human string."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    if not isinstance(value, str):
+        return None
+    s = value.strip()[:200]
+    if not s:
+        return None
+    if _EPOCH.match(s):
+        try:
+            ts = int(s[:10])
+            d = datetime.fromtimestamp(ts, tz=timezone.utc).date()
+        except (OverflowError, OSError, ValueError):
+            return None
+        return _mk_date(d.year, d.month, d.day)
+    m = _ISO_COMPACT.match(s)
+    if m:
+        return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    found = _date_in(s, month_first=month_first)
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON-LD
+
+_ARTICLE_TYPES = {
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "scholarlyarticle",
+    "techarticle", "report", "liveblogposting", "posting", "socialmediaposting", "discussionforumposting",
+    "advertisercontentarticle", "satiricalarticle", "medicalscholarlyarticle", "creativework",
+    "recipe", "review", "videoobject", "podcastepisode", "event",
+}
+_PAGE_TYPES = {"webpage", "itempage", "aboutpage", "profilepage", "collectionpage", "qapage", "faqpage"}
+_ORG_TYPES = {"organization", "newsmediaorganization", "corporation", "localbusiness", "website",
+              "educationalorganization", "governmentorganization", "ngo", "brand"}
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.rsplit("/", 1)[-1].casefold()}
+    if isinstance(t, list):
+        return {x.rsplit("/", 1)[-1].casefold() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _walk_ld(node, out: list[dict], depth: int = 0) -> None:
+    if depth > 6 or len(out) > 200:
+        return
+    if isinstance(node, list):
+        for x in node:
+            _walk_ld(x, out, depth + 1)
+    elif isinstance(node, dict):
+        out.append(node)
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement", "hasPart"):
+            child = node.get(key)
+            if isinstance(child, (list, dict)):
+                _walk_ld(child, out, depth + 1)
+
+
+_TRAILING_COMMA = re.compile(r",\s*([\]}])")
+_LD_FIELD = re.compile(r'"(headline|datePublished|dateCreated|inLanguage)"\s*:\s*"((?:[^"\\]|\\.){1,500})"')
+_LD_AUTHOR_NAME = re.compile(r'"author"\s*:\s*[\[{]?\s*\{[^{}]*?"name"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
+
+
+def _load_ld(raw: str) -> tuple[list[dict], dict[str, str]]:
+    """Objects from one JSON-LD script, or (when it does not parse) the fields a regex can find."""
+    raw = raw.strip()
+    if raw.startswith("<!--"):
+        raw = raw[4:]
+    if raw.endswith("-->"):
+        raw = raw[:-3]
+    raw = raw.strip().rstrip(";")
+    data = None
+    for attempt in (raw, _TRAILING_COMMA.sub(r"\1", raw)):
+        try:
+            data = json.loads(attempt, strict=False)
+            break
+        except (ValueError, RecursionError):
+            continue
+    if data is not None:
+        out: list[dict] = []
+        _walk_ld(data, out)
+        return out, {}
+    fields: dict[str, str] = {}
+    for m in _LD_FIELD.finditer(raw):
+        fields.setdefault(m.group(1), m.group(2))
+    m = _LD_AUTHOR_NAME.search(raw)
+    if m:
+        fields["author"] = m.group(1)
+    return [], fields
+
+
+def _ld_str(value) -> str:
+    if isinstance(value, str):
+        return _clean(value)
+    if isinstance(value, list):
+        for v in value:
+            s = _ld_str(v)
+            if s:
+                return s
+    if isinstance(value, dict):
+        return _ld_str(value.get("name") or value.get("@value"))
+    return ""
+
+
+def _ld_people(value, depth: int = 0) -> list[tuple[str, bool]]:
+    """Names from a JSON-LD ``author``/``creator`` value, each with whether it is a typed Person."""
+    if depth > 3:
+        return []
+    if isinstance(value, str):
+        return [(value, False)]
+    if isinstance(value, list):
+        out: list[tuple[str, bool]] = []
+        for v in value[:20]:
+            out.extend(_ld_people(v, depth + 1))
+        return out
+    if isinstance(value, dict):
+        types = _types(value)
+        if types & _ORG_TYPES:
+            return []
+        name = value.get("name")
+        if isinstance(name, list):
+            name = next((n for n in name if isinstance(n, str)), None)
+        if not isinstance(name, str):
+            given, family = value.get("givenName"), value.get("familyName")
+            if isinstance(given, str) and isinstance(family, str):
+                name = f"{given} {family}"
+        if isinstance(name, str):
+            return [(name, "person" in types)]
+    return []
+
+
+# ---------------------------------------------------------------------------------------------
+# authors
+
+_BY_PREFIX = re.compile(
+    r"^(?:(?:(?:written|posted|published|reported|compiled|edited|text|story|words|"
+    r"geschrieben|verfasst|veröffentlicht|publié|escrito|scritto)\s+)?"
+    r"(?:by|von|vom|par|por|di|da|door|av|af|przez|от)\b|autor(?:in|es)?|author(?:s)?|"
+    r"verfasser(?:in)?|auteur|text|texte|redakteur(?:in)?|posted)\s*[:\-–—]?\s*",
+    re.I,
+)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\+|/|·|•|\band\b|\bund\b|\bet\b|\bsowie\b|\bu\.\s|\by\b|\be\b|\ben\b|\bi\b|\bog\b|\boch\b)\s*")
+_STOP_AFTER = re.compile(
+    r"\s(?:\||•|·|—|–|-)\s|\s*\b(?:updated|aktualisiert|veröffentlicht|published|posted|am|on|le|el|il|"
+    r"um|at|mis à jour|publié)\b\s*(?:\d|:|am\b|on\b)|\s\d{1,2}[./]\d{1,2}[./]\d{2,4}|\s\d{4}-\d\d-\d\d|"
+    r"\s(?:\d{1,2}\.?\s+)?(?:" + _MONTH_ALT + r")\.?\s+\d",
+    re.I,
+)
+_NOT_NAME_WORDS = {
+    "staff", "redaktion", "editor", "editors", "editorial", "admin", "administrator", "team", "news", "newsroom",
+    "agency", "agentur", "press", "presse", "desk", "reporter", "reporters", "correspondent", "contributor",
+    "contributors", "guest", "gast", "gastautor", "unknown", "anonymous", "anonym", "wire", "wires", "reuters",
+    "afp", "dpa", "ap", "apa", "sid", "kna", "epd", "ddp", "ots", "ansa", "efe", "bloomberg", "online",
+    "gmbh", "inc", "ltd", "llc", "ag", "corp", "media", "verlag", "zeitung", "magazin", "magazine", "daily",
+    "newsletter", "blog", "website", "webmaster", "service", "services", "support", "office", "redaction",
+    "rédaction", "redacción", "redazione", "redactie", "association", "foundation", "stiftung", "verein",
+    "e.v.", "institute", "institut", "university", "universität", "department", "ministry", "group", "company",
+    "sponsored", "partner", "content", "advertisement", "anzeige", "home", "startseite", "login", "menu",
+    "kontakt", "contact", "impressum", "share", "teilen", "comments", "kommentare", "follow", "twitter",
+    "facebook", "instagram", "linkedin", "email", "e-mail", "mail", "more", "mehr", "read", "lesen", "all",
+    "alle", "articles", "artikel", "posts", "beiträge", "the", "der", "die", "das", "by", "von", "photo",
+    "photos", "foto", "fotos", "bild", "bilder", "image", "images", "video", "videos", "source", "quelle",
+    "published", "updated", "minutes", "minuten", "min", "read", "lesezeit", "uhr", "am", "pm", "hours",
+    "ago", "vor", "today", "heute", "yesterday", "gestern", "tv", "radio", "channel", "network", "times",
+    "post", "tribune", "herald", "gazette", "journal", "courier", "kurier", "rundschau", "anzeiger",
+    "nachrichten", "tagblatt", "abendblatt", "morgenpost", "welt", "spiegel", "bild", "focus", "stern",
+    "zdf", "ard", "ndr", "wdr", "swr", "br", "mdr", "hr", "rbb", "orf", "srf", "bbc", "cnn", "nbc", "abc",
+    "cbs", "fox", "npr", "pbs", "club", "party", "partei", "fraktion", "kreisverband", "ortsverband",
+    "landesverband", "bundesverband", "gemeinde", "stadt", "city", "council", "government", "regierung",
+    "polizei", "police", "feuerwehr", "schule", "school", "kirche", "church", "network", "projekt", "project",
+}
+_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "das", "du", "la", "le",
+                   "zu", "zur", "ten", "ter", "bin", "ibn", "al", "el", "y", "e", "af", "av", "st."}
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[-'’][^\W\d_]+)*\.?$")
+_INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
+
+
+def _split_names(text: str) -> list[str]:
+    text = _clean(text)
+    if not text:
+        return []
+    text = _BY_PREFIX.sub("", text, count=1)
+    text = _BY_PREFIX.sub("", text, count=1)
+    m = _STOP_AFTER.search(text)
+    if m and m.start() > 0:
+        text = text[: m.start()]
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    out = []
+    for part in _NAME_SPLIT.split(text):
+        part = _BY_PREFIX.sub("", part.strip(" .,:;-–—*\"'“”„«»")).strip(" .,:;-–—*")
+        if part:
+            out.append(_clean(part))
+    return out
+
+
+def _valid_name(name: str, *, strict: bool, blocked: set[str]) -> str | None:
+    """``name`` cleaned when it looks like a person's name (or, not strict, a user handle)."""
+    name = _clean(name).strip(" .,:;-–—|*\"'“”„«»@")
+    if not name or len(name) > 60 or len(name) < 2:
+        return None
+    low = name.casefold()
+    if "@" in low or "http" in low or "www." in low or "://" in low or re.search(r"\.(?:com|de|org|net|at|ch|uk|fr)\b", low):
+        return None
+    if any(ch.isdigit() for ch in name):
+        return None
+    if _fold(name) in blocked:
+        return None
+    words = name.split()
+    if len(words) > 5:
+        return None
+    for w in words:
+        if w.casefold().strip(".,:") in _NOT_NAME_WORDS:
+            return None
+    if not strict:
+        if len(words) == 1:
+            # a handle: letters (and - _ .) only
+            if not re.match(r"^[^\W\d][\w.\-]*$", name) or len(name) > 30:
+                return None
+            return name
+        if not all(_NAME_WORD.match(w) or _INITIAL.match(w) for w in words):
+            return None
+        if not any(w[0].isupper() for w in words):
+            return None
+        return name
+    # strict: what a byline in running text must look like
+    if len(words) < 2 or len(words) > 4:
+        return None
+    for w in words:
+        if w.casefold() in _NAME_PARTICLES:
+            continue
+        if not (_NAME_WORD.match(w) or _INITIAL.match(w)) or not w[0].isupper():
+            return None
+        if len(w) > 2 and w.isupper():
+            return None
+    if words[-1].casefold() in _NAME_PARTICLES:
+        return None
+    return name
+
+
+def _names(text: str, *, strict: bool, blocked: set[str]) -> list[str]:
+    out: list[str] = []
+    for part in _split_names(text):
+        n = _valid_name(part, strict=strict, blocked=blocked)
+        if n and n not in out:
+            out.append(n)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# titles
+
+_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::|•|·|«|»|/|—|:)\s+|\s*\|\s*")
+
+
+def _title_parts(title: str) -> list[str]:
+    return [p for p in (x.strip() for x in _TITLE_SEP.split(title)) if p]
+
+
+def _strip_site(title: str, sites: set[str]) -> str:
+    """``title`` without a leading or trailing site-name segment."""
+    parts = _title_parts(title)
+    if len(parts) < 2:
+        return title
+    keep = [p for p in parts if not _is_site(p, sites)]
+    if keep and len(keep) < len(parts):
+        # rejoin the remaining span from the original text so inner punctuation stays as written
+        first, last = keep[0], keep[-1]
+        i = title.find(first)
+        j = title.rfind(last)
+        if i >= 0 and j >= i:
+            return title[i : j + len(last)].strip()
+        return " - ".join(keep)
+    return title
+
+
+def _is_site(part: str, sites: set[str]) -> bool:
+    f = _fold(part)
+    if not f:
+        return True
+    for s in sites:
+        if not s:
+            continue
+        if f == s or (len(s) >= 4 and (s in f and len(f) <= len(s) + 12)) or (len(f) >= 3 and f in s and len(f) >= len(s) - 6):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# the extractor
+
+_PUB_META = {
+    # name/property (lower case) -> rank (lower is better)
+    "article:published_time": 0, "og:article:published_time": 0, "article:published": 0,
+    "og:published_time": 0, "datepublished": 1, "article.published": 1, "published_time": 1,
+    "publication_date": 1, "publication-date": 1, "publish_date": 1, "publish-date": 1, "publishdate": 1,
+    "published-date": 1, "pubdate": 1, "parsely-pub-date": 1, "sailthru.date": 2, "dc.date.issued": 2,
+    "dcterms.issued": 2, "dc.date.created": 2, "dcterms.created": 2, "dc.date": 3, "dcterms.date": 3,
+    "date": 3, "citation_publication_date": 2, "citation_date": 3, "originalpublicationdate": 1,
+    "original-publish-date": 1, "cxenseparse:recs:publishtime": 2, "article_date_original": 1,
+    "og:pubdate": 1, "pdate": 2, "ptime": 2, "displaydate": 3, "date.available": 3, "dc.created": 2,
+    "creation_date": 3, "created": 3, "release_date": 3, "bt:pubdate": 2, "nv:date": 3, "last-modified": 9,
+}
+_AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator",
+                "parsely-author", "sailthru.author", "byl", "citation_author", "dc.contributor", "creator",
+                "article:author_name", "cxenseparse:author", "authors", "author_name")
+_SITE_META = ("og:site_name", "application-name", "al:android:app_name", "al:ios:app_name", "twitter:site", "publisher",
+              "dc.publisher", "copyright")
+_LANG_META = ("content-language", "language", "dc.language", "dcterms.language", "og:locale", "inlanguage", "lang")
+
+_CAND_XPATH = (
+    "//*[contains(@class,'uthor') or contains(@class,'yline') or contains(@class,'utor') or contains(@id,'uthor') "
+    "or contains(@id,'yline') or contains(@class,'date') or contains(@class,'Date') or contains(@id,'date') "
+    "or contains(@class,'time') or contains(@class,'posted') or contains(@class,'ublish') or contains(@class,'meta') "
+    "or contains(@class,'datum') or contains(@class,'Datum') or @itemprop or @rel='author' or contains(@class,'vcard')]"
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
+_URL_DATE_COMPACT = re.compile(r"[/_-]((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[/_.-]")
+_COMMENT_HINT = re.compile(r"comment|kommentar|reply|respond|discussion|sidebar|widget|related|footer|teaser|recommend", re.I)
+_UPDATED_HINT = re.compile(r"updat|modif|aktualisiert|geändert|edited|mis.?à.?jour|actualiz", re.I)
+_PUB_HINT = re.compile(r"publi|pubdate|posted|entry-date|created|veröffentlicht|erschienen|datetime|date", re.I)
+_LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.I)
+
+
+def _norm_lang(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip().split(",")[0].strip()
+    m = _LANG_CODE.match(value)
+    if not m:
+        return None
+    code = m.group(1).lower()
+    if code in ("x", "i") or len(code) == 3 and code not in ("ger", "deu", "eng", "fra", "fre", "spa", "ita"):
+        return None
+    return {"ger": "de", "deu": "de", "eng": "en", "fra": "fr", "fre": "fr", "spa": "es", "ita": "it"}.get(code, code)
+
+
+def _attr(el: HtmlElement, name: str) -> str:
+    v = el.get(name)
+    return v if isinstance(v, str) else ""
+
+
+def _host(url: str | None) -> str:
+    if not url or not isinstance(url, str):
+        return ""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return ""
+    return host[4:] if host.startswith("www.") else host
+
+
+def _in_noise(el: HtmlElement, depth: int = 8) -> bool:
+    """Whether ``el`` sits in comments, a sidebar or a teaser list (not the article's own byline)."""
+    node = el
+    for _ in range(depth):
+        if node is None:
+            return False
+        cls = _attr(node, "class") + " " + _attr(node, "id")
+        if cls.strip() and _COMMENT_HINT.search(cls):
+            return True
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("footer", "aside", "nav"):
+            return True
+        node = node.getparent()
+    return False
+
+
 def extract_metadata(tree: HtmlElement, *, url: str | None = None) -> Metadata:
     meta = Metadata()
-    titles = tree.xpath("//title/text()")
-    if titles:
-        meta.title = titles[0].strip() or None
-        meta.evidence["title"] = Evidence("title", titles[0])
+    try:
+        _extract(tree, url, meta)
+    except Exception:  # noqa: BLE001 - metadata is best effort; a strange page must not stop extraction
+        pass
     return meta
+
+
+def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
+    metas: dict[str, list[str]] = {}
+    ld_objs: list[dict] = []
+    ld_loose: dict[str, str] = {}
+    title_tag = ""
+    h1s: list[HtmlElement] = []
+    times: list[HtmlElement] = []
+    canonical = ""
+    link_authors: list[HtmlElement] = []
+
+    for el in tree.iter("meta", "script", "title", "h1", "time", "link"):
+        tag = el.tag
+        if tag == "meta":
+            content = el.get("content")
+            if content is None:
+                content = el.get("value")
+            if not isinstance(content, str):
+                continue
+            for key_attr in ("property", "name", "itemprop", "http-equiv"):
+                key = el.get(key_attr)
+                if isinstance(key, str) and key:
+                    metas.setdefault(key.strip().lower(), []).append(content)
+        elif tag == "script":
+            typ = (el.get("type") or "").lower()
+            if "ld+json" in typ and el.text:
+                objs, loose = _load_ld(el.text)
+                ld_objs.extend(objs)
+                for k, v in loose.items():
+                    ld_loose.setdefault(k, v)
+        elif tag == "title":
+            if not title_tag and el.getparent() is not None and el.getparent().tag in ("head", "html"):
+                title_tag = _text(el, 500)
+            elif not title_tag and (el.getparent() is None or el.getparent().tag not in ("svg", "symbol")):
+                title_tag = _text(el, 500)
+        elif tag == "h1":
+            if len(h1s) < 5:
+                h1s.append(el)
+        elif tag == "time":
+            if len(times) < 30:
+                times.append(el)
+        elif tag == "link":
+            rel = (el.get("rel") or "").lower()
+            if rel == "canonical" and not canonical:
+                canonical = el.get("href") or ""
+            elif rel == "author":
+                link_authors.append(el)
+
+    def m1(*keys: str) -> tuple[str, str] | None:
+        for k in keys:
+            for v in metas.get(k, ()):
+                v = _clean(v)
+                if v:
+                    return k, v
+        return None
+
+    # JSON-LD: article-like objects first, then pages, then anything
+    arts = [o for o in ld_objs if _types(o) & _ARTICLE_TYPES]
+    pages = [o for o in ld_objs if _types(o) & _PAGE_TYPES]
+    ld_ranked = arts + pages
+
+    page_url = url or canonical or (m1("og:url") or ("", ""))[1]
+    host = _host(page_url)
+
+    # ---------------- site name
+    site = None
+    for k in ("og:site_name", "application-name"):
+        hit = m1(k)
+        if hit and len(hit[1]) <= 80:
+            site = hit[1]
+            meta.evidence["site_name"] = Evidence(f"meta:{k}", hit[1])
+            break
+    if not site:
+        for o in ld_ranked + [o for o in ld_objs if _types(o) & _ORG_TYPES]:
+            pub = o.get("publisher") if not (_types(o) & _ORG_TYPES) else o
+            name = _ld_str(pub) if pub is not None else ""
+            if name and len(name) <= 80:
+                site = name
+                meta.evidence["site_name"] = Evidence("json-ld:publisher", name)
+                break
+    if not site and host:
+        site = host
+        meta.evidence["site_name"] = Evidence("url", host)
+    meta.site_name = site
+
+    sites: set[str] = set()
+    if site:
+        sites.add(_fold(site))
+    for k in ("og:site_name", "application-name", "twitter:site"):
+        for v in metas.get(k, ()):
+            f = _fold(v)
+            if f:
+                sites.add(f)
+    for o in ld_objs:
+        if _types(o) & _ORG_TYPES:
+            f = _fold(_ld_str(o.get("name")))
+            if f:
+                sites.add(f)
+        pub = o.get("publisher")
+        if pub is not None:
+            f = _fold(_ld_str(pub))
+            if f:
+                sites.add(f)
+    if host:
+        labels = host.split(".")
+        sites.add(_fold(host))
+        core = labels[-2] if len(labels) >= 2 else labels[0]
+        if len(core) >= 3:
+            sites.add(_fold(core))
+    sites.discard("")
+
+    # ---------------- title
+    _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites)
+
+    # ---------------- language
+    lang_raw = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or tree.get("xml:lang")
+    lang = _norm_lang(lang_raw)
+    if lang:
+        meta.evidence["language"] = Evidence("html[lang]", lang_raw)
+    else:
+        for k in _LANG_META:
+            for v in metas.get(k, ()):
+                lang = _norm_lang(v)
+                if lang:
+                    meta.evidence["language"] = Evidence(f"meta:{k}", v)
+                    break
+            if lang:
+                break
+        if not lang:
+            for o in ld_ranked:
+                v = o.get("inLanguage")
+                lang = _norm_lang(_ld_str(v) if not isinstance(v, str) else v)
+                if lang:
+                    meta.evidence["language"] = Evidence("json-ld:inLanguage", str(v))
+                    break
+    meta.language = lang
+    month_first = bool(isinstance(lang_raw, str) and lang_raw.lower().replace("_", "-") in ("en-us", "en-ph"))
+    if not month_first:
+        loc = (m1("og:locale") or ("", ""))[1].lower().replace("_", "-")
+        month_first = loc == "en-us" or (lang == "en" and not loc and host.endswith((".com", ".org", ".net", ".us")))
+
+    # ---------------- the class/id/itemprop candidates (one XPath)
+    try:
+        cands = tree.xpath(_CAND_XPATH)
+    except Exception:  # noqa: BLE001
+        cands = []
+    if len(cands) > 400:
+        cands = cands[:400]
+
+    # ---------------- authors
+    blocked = set(sites)
+    _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors, blocked)
+
+    # ---------------- published
+    _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first)
+
+
+def _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites) -> None:
+    h1_texts = [t for t in (_text(h, 400) for h in h1s) if t]
+    og = next((_clean(v) for k in ("og:title", "twitter:title") for v in metas.get(k, ()) if _clean(v)), "")
+    headline = ""
+    for o in ld_ranked:
+        headline = _ld_str(o.get("headline")) or (_ld_str(o.get("name")) if _types(o) & _ARTICLE_TYPES else "")
+        if headline:
+            break
+    if not headline:
+        headline = _clean(ld_loose.get("headline", ""))
+    if headline:
+        try:
+            headline = json.loads(f'"{headline}"') if "\\" in headline else headline
+        except ValueError:
+            pass
+    refs = [("json-ld:headline", headline), ("meta:og:title", og), ("title-tag", title_tag)]
+    ref_folds = set()
+    for _, r in refs:
+        if r:
+            ref_folds.add(_fold(r))
+            for p in _title_parts(r):
+                ref_folds.add(_fold(p))
+            ref_folds.add(_fold(_strip_site(r, sites)))
+    ref_folds.discard("")
+    # an h1 that agrees with the other signals is the headline as displayed
+    for t in h1_texts:
+        if _fold(t) in ref_folds and not _is_site(t, sites):
+            meta.title = t
+            meta.evidence["title"] = Evidence("h1", t)
+            return
+    for src, r in refs:
+        if not r:
+            continue
+        t = _strip_site(r, sites)
+        if src == "title-tag" and t == r:
+            parts = _title_parts(r)
+            if len(parts) >= 2:
+                # no known site name: keep the headline-like (longest) part
+                t = max(parts, key=len)
+        if t and not _is_site(t, sites) or (t and src != "title-tag"):
+            meta.title = t
+            meta.evidence["title"] = Evidence(src, r)
+            return
+    if h1_texts:
+        meta.title = h1_texts[0]
+        meta.evidence["title"] = Evidence("h1", h1_texts[0])
+    elif title_tag:
+        meta.title = title_tag
+        meta.evidence["title"] = Evidence("title-tag", title_tag)
+
+
+def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors, blocked) -> None:
+    # 1. JSON-LD authors of the article
+    for o in ld_ranked:
+        people = _ld_people(o.get("author")) or _ld_people(o.get("creator"))
+        names: list[str] = []
+        raws = []
+        for name, _is_person in people:
+            raws.append(name)
+            for n in _names(name, strict=False, blocked=blocked):
+                if n not in names:
+                    names.append(n)
+        if names:
+            meta.authors = names
+            meta.evidence["authors"] = Evidence("json-ld:author", "; ".join(raws))
+            return
+    if ld_loose.get("author"):
+        names = _names(ld_loose["author"], strict=False, blocked=blocked)
+        if names:
+            meta.authors = names
+            meta.evidence["authors"] = Evidence("json-ld:author", ld_loose["author"])
+            return
+    # 2. meta tags
+    for k in _AUTHOR_META:
+        vals = [v for v in metas.get(k, ()) if v and v.strip()]
+        if not vals:
+            continue
+        names = []
+        for v in vals:
+            if "://" in v or v.strip().startswith(("/", "www.")):
+                continue
+            for n in _names(v, strict=False, blocked=blocked):
+                if n not in names:
+                    names.append(n)
+        if names:
+            meta.authors = names
+            meta.evidence["authors"] = Evidence(f"meta:{k}", "; ".join(vals))
+            return
+    # 3. markup: itemprop=author, rel=author, byline/author classes, in document order
+    done: set = set()
+    for el in cands:
+        if not isinstance(el.tag, str):
+            continue
+        itemprop = _attr(el, "itemprop").lower()
+        rel = _attr(el, "rel").lower()
+        cls = (_attr(el, "class") + " " + _attr(el, "id")).lower()
+        is_prop = "author" in itemprop.split() or "creator" in itemprop.split()
+        is_rel = rel == "author"
+        is_cls = ("author" in cls or "byline" in cls or "autor" in cls) and not _COMMENT_HINT.search(cls)
+        if not (is_prop or is_rel or is_cls):
+            continue
+        if any(a in done for a in el.iterancestors()):
+            continue
+        if el.tag in ("meta", "link", "img", "script", "style", "body", "html", "article", "main", "section"):
+            if el.tag == "meta" and is_prop:
+                pass
+            else:
+                continue
+        if _in_noise(el):
+            continue
+        if el.tag == "meta":
+            raw = _attr(el, "content")
+        else:
+            # an itemprop=name inside the author element is the name itself
+            inner = None
+            if is_prop:
+                inner = next(iter(el.xpath(".//*[@itemprop='name']")), None)
+            raw = _attr(inner, "content") or _text(inner, 200) if inner is not None else _text(el, 300)
+        if not raw or len(raw) > 250:
+            continue
+        # structured markers (itemprop, rel, vcard, author links) may carry a handle; free text needs a full name
+        linked = is_prop or is_rel or el.tag == "a" or "vcard" in cls or "fn" in cls.split()
+        if not linked:
+            a = el.find(".//a")
+            href = _attr(a, "href").lower() if a is not None else ""
+            linked = bool(re.search(r"/(?:author|autor|autoren|user|profil|profile|people|team|redaktion)/", href))
+        if not linked and len(_split_names(raw)) > 6:
+            continue
+        names = _names(raw, strict=not linked, blocked=blocked)
+        if names:
+            meta.authors = names
+            src = "itemprop=author" if is_prop else "rel=author" if is_rel else "byline"
+            meta.evidence["authors"] = Evidence(src, raw)
+            return
+        done.add(el)
+
+
+def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first) -> None:
+    # 1. JSON-LD datePublished of the article (then dateCreated)
+    for key in ("datePublished", "dateCreated"):
+        for o in ld_ranked:
+            v = o.get(key)
+            if isinstance(v, list):
+                v = next((x for x in v if isinstance(x, str)), None)
+            d = _parse_date(v)
+            if d:
+                meta.published = d.isoformat()
+                meta.evidence["published"] = Evidence(f"json-ld:{key}", str(v))
+                return
+        v = ld_loose.get(key)
+        d = _parse_date(v)
+        if d:
+            meta.published = d.isoformat()
+            meta.evidence["published"] = Evidence(f"json-ld:{key}", v)
+            return
+    # 2. meta tags, best rank first
+    best = None
+    for k, vals in metas.items():
+        rank = _PUB_META.get(k)
+        if rank is None or rank > 5:
+            continue
+        for v in vals:
+            d = _parse_date(v, month_first=month_first)
+            if d and (best is None or rank < best[0]):
+                best = (rank, d, k, v)
+                break
+    if best:
+        meta.published = best[1].isoformat()
+        meta.evidence["published"] = Evidence(f"meta:{best[2]}", best[3])
+        return
+    # 3. <time datetime>, itemprop=datePublished, date-classed elements
+    scored: list[tuple[int, int, date, str, str]] = []
+    for i, el in enumerate(times):
+        raw = _attr(el, "datetime") or _attr(el, "content")
+        hint = (_attr(el, "class") + " " + _attr(el, "itemprop") + " " + _attr(el, "id")).lower()
+        if el.get("pubdate") is not None:
+            hint += " pubdate"
+        d = _parse_date(raw, month_first=month_first) if raw else None
+        src = "time[datetime]"
+        if not d:
+            raw = _text(el, 100)
+            d = _parse_date(raw, month_first=month_first)
+            src = "time"
+        if not d:
+            continue
+        score = 2
+        if _UPDATED_HINT.search(hint):
+            score = 6
+        elif "publi" in hint or "pubdate" in hint or "created" in hint or "entry-date" in hint:
+            score = 0
+        parent = el.getparent()
+        if score == 2 and parent is not None:
+            phint = (_attr(parent, "class") + " " + _attr(parent, "id")).lower()
+            if _UPDATED_HINT.search(phint) or _UPDATED_HINT.search((parent.text or "")[:40]):
+                score = 6
+        if score < 6 and _in_noise(el, 6):
+            score += 4
+        scored.append((score, i, d, src, raw))
+    for i, el in enumerate(cands):
+        if not isinstance(el.tag, str) or el.tag == "time":
+            continue
+        itemprop = _attr(el, "itemprop")
+        if itemprop in ("datePublished", "dateCreated"):
+            raw = _attr(el, "content") or _attr(el, "datetime") or _text(el, 100)
+            d = _parse_date(raw, month_first=month_first)
+            if d:
+                scored.append((0 if itemprop == "datePublished" else 1, -1, d, f"itemprop={itemprop}", raw))
+            continue
+        if itemprop:
+            continue
+        cls = (_attr(el, "class") + " " + _attr(el, "id")).lower()
+        if not re.search(r"date|datum|time|posted|publi|meta|byline", cls):
+            continue
+        if el.tag in ("body", "html", "article", "main", "section", "script", "style", "meta", "link"):
+            continue
+        title_attr = _attr(el, "title")
+        raw = _text(el, 160)
+        d = None
+        if el.tag == "abbr" and title_attr:
+            d = _parse_date(title_attr, month_first=month_first)
+            raw = title_attr
+        if not d:
+            if len(raw) > 150:
+                continue
+            d = _parse_date(raw, month_first=month_first)
+        if not d:
+            continue
+        score = 3
+        if _UPDATED_HINT.search(cls) or _UPDATED_HINT.search(raw[:30]):
+            score = 7
+        elif re.search(r"publi|posted|entry-date|created|pubdate", cls):
+            score = 1
+        if _in_noise(el, 6):
+            score += 4
+        scored.append((score, 1000 + i, d, "element.date", raw))
+    if scored:
+        scored.sort(key=lambda x: (x[0], x[1]))
+        top = scored[0]
+        if top[0] < 6:
+            meta.published = top[2].isoformat()
+            meta.evidence["published"] = Evidence(top[3], top[4])
+            return
+    # 4. the url
+    if page_url:
+        path = page_url
+        m = _URL_DATE.search(path) or _URL_DATE_COMPACT.search(path)
+        if m:
+            d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            if d:
+                meta.published = d.isoformat()
+                meta.evidence["published"] = Evidence("url", page_url)
+                return
+    # 5. the visible text near the headline
+    window = ""
+    if h1s:
+        h1 = h1s[0]
+        parent = h1.getparent()
+        for container in (parent, parent.getparent() if parent is not None else None):
+            if container is None:
+                continue
+            txt = _text(container, 4000)
+            t = _text(h1, 300)
+            pos = txt.find(t) if t else -1
+            if pos >= 0:
+                window = txt[max(0, pos - 200) : pos + len(t) + 600]
+                found = _date_in(window, month_first=month_first)
+                if found:
+                    meta.published = found[0].isoformat()
+                    meta.evidence["published"] = Evidence("text", window[max(0, found[1] - 20) : found[1] + 40])
+                    return
+    if scored:
+        top = scored[0]
+        meta.published = top[2].isoformat()
+        meta.evidence["published"] = Evidence(top[3], top[4])

@@ -1,0 +1,45 @@
+# nutgraf: set-up and everyday commands.  `make demo` and `make test` each work alone on a
+# fresh clone: both start with `install`, which does nothing when nothing changed.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test bench clean
+
+install: $(STAMP)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml is newer than the last install: the stamp is touched
+# after a successful pip run, so a failed install is retried next time.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
+	@touch $@
+
+demo: install
+	$(PY) -m nutgraf demo samples
+
+# pytest exits 5 when it collected no tests; that must fail too (an empty suite is not a pass).
+test: install
+	$(PY) -m pytest -q
+
+# The benchmark also needs the reference extractors (the `bench` extra) and ../shared/data.
+# Extra arguments: make bench ARGS="--data DIR"
+$(VENV)/.installed-bench: pyproject.toml | $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[bench,test]'
+	@touch $@
+
+bench: $(VENV)/.installed-bench
+	@if [ -f bench/extraction.py ]; then \
+		$(PY) bench/extraction.py $(ARGS); \
+	else \
+		echo "bench/extraction.py does not exist yet; nothing to run"; \
+	fi
+
+# Build outputs and caches only; the virtual environment stays (rm -rf .venv to rebuild it).
+clean:
+	rm -rf build dist src/*.egg-info .pytest_cache bench/results
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,182 @@
+"""The page as a flat list of text blocks, each tied to the element it came from.
+
+A *block* is what a reader sees as one paragraph: a ``<p>``, a heading, a list item, or a
+run of loose text between block-level children of a ``<div>``.  Inline markup (links,
+emphasis, spans) is flattened into its block, and the share of the block's characters
+that sit inside links is kept, because link density is the strongest single signal
+separating navigation from prose.
+
+Elements that never carry article text (scripts, forms' controls, navigation, elements
+whose class or id names page furniture) are skipped here, so later stages only ever see
+candidate text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from nutgraf.extract.limits import Deadline
+
+# Elements that start a new block.  Everything else is inline and flows into its block.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption "
+    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li main menu nav ol p pre section "
+    "summary table tbody td tfoot th thead tr ul caption".split()
+)
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+# Never article text, whatever their class says.
+SKIP_TAGS = frozenset(
+    "script style noscript template svg math canvas iframe object embed video audio source track "
+    "map area button input select option optgroup textarea label nav aside head title meta link "
+    "base img picture dialog menu".split()
+)
+
+# class/id/role words that name page furniture.  Matched on word pieces of the attribute
+# (split at '-', '_', ' ' and camelCase), so 'share-tools' and 'socialShare' match but
+# 'shared-content' or 'adobe' do not.
+_FURNITURE_WORDS = frozenset(
+    """share sharing sharebar social socials sociallinks follow newsletter newsletters subscribe subscription
+    signup promo promos promotion advert advertisement adverts ads ad adslot adunit advertising sponsor
+    sponsored outbrain taboola related recommended recommendations recirc popular trending mostread
+    breadcrumb breadcrumbs cookie cookies consent gdpr banner comment comments commentlist disqus
+    respond sidebar widget widgets footer masthead navbar nav navigation menu topnav subnav pagination
+    pager tags tagcloud taglist keywords byline author authors dateline timestamp date published
+    caption credit credits copyright disclaimer modal popup overlay toolbar skip skiplink print email
+    login paywall offer upsell teaser teasers rail aside hidden visually sr screenreader signin
+    jump newsletterbox readmore morestories moreon seealso alsoread""".split()
+)
+# Furniture words that are also common on real content wrappers: they only count when the
+# element is small relative to the page (checked by the caller with the element's text size).
+_WEAK_WORDS = frozenset("banner widget hidden tags date published author byline caption header rail teaser".split())
+_SPLIT = re.compile(r"[-_\s:./]+|(?<=[a-z])(?=[A-Z])")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_NL = re.compile(r"\s*\n\s*")
+
+
+def furniture_words(el: HtmlElement) -> tuple[set[str], bool]:
+    """The furniture words in el's class/id/role, and whether any of them is a strong one."""
+    attrs = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"), el.get("itemprop"))))
+    if not attrs:
+        return set(), False
+    words = {w.lower() for w in _SPLIT.split(attrs) if w}
+    hits = words & _FURNITURE_WORDS
+    return hits, bool(hits - _WEAK_WORDS)
+
+
+def is_hidden(el: HtmlElement) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def clean_text(text: str) -> str:
+    text = _WS.sub(" ", text)
+    if "\n" in text:
+        text = _NL.sub("\n", text)
+    return text.strip()
+
+
+@dataclass
+class Block:
+    el: HtmlElement  # the element the text belongs to (the container for loose text runs)
+    text: str
+    link_chars: int
+    kind: str  # p | heading | li | quote | pre | cell | loose
+    index: int = 0  # position in document order
+    # ancestors whose class/id names furniture; whether they are wrappers of the article or
+    # furniture inside it is decided once the article container is known
+    furniture: tuple[HtmlElement, ...] = ()
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+_NEVER_FURNITURE = frozenset(("html", "body", "main", "article"))
+
+_KIND = {"p": "p", "li": "li", "dd": "li", "dt": "li", "blockquote": "quote", "pre": "pre",
+         "td": "cell", "th": "cell", "figcaption": "caption", "caption": "caption"}
+
+
+class BlockBuilder:
+    """Walks the tree once and produces blocks; ``skipped`` holds the subtrees it left out."""
+
+    def __init__(self, root: HtmlElement, deadline: Deadline | None = None) -> None:
+        self.root = root
+        self.deadline = deadline
+        self.blocks: list[Block] = []
+        self.has_block_inside: set[HtmlElement] = set()
+        self._mark_containers()
+
+    def _mark_containers(self) -> None:
+        # An inline element holding a block (<a><div>..</div></a>) is walked like a block.
+        marked = self.has_block_inside
+        for el in self.root.iter(*BLOCK_TAGS):
+            parent = el.getparent()
+            while parent is not None and parent not in marked:
+                marked.add(parent)
+                parent = parent.getparent()
+
+    def skip(self, el: HtmlElement) -> bool:
+        tag = el.tag
+        return not isinstance(tag, str) or tag in SKIP_TAGS or is_hidden(el)
+
+    def build(self) -> list[Block]:
+        body = self.root.find("body")
+        self._walk(body if body is not None else self.root, 0, ())
+        for i, b in enumerate(self.blocks):
+            b.index = i
+        return self.blocks
+
+    def _walk(self, el: HtmlElement, depth: int, furniture: tuple[HtmlElement, ...]) -> None:
+        if depth > 300:  # libxml2 caps depth near 256; this guards the Python stack regardless
+            return
+        if self.deadline is not None and len(self.blocks) % 256 == 0:
+            self.deadline.check()
+        run: list[str] = []
+        links = 0
+        if el.text:
+            run.append(el.text)
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                pass
+            elif tag in BLOCK_TAGS or child in self.has_block_inside:
+                self._flush(el, run, links, furniture)
+                run, links = [], 0
+                if not self.skip(child):
+                    inner = furniture
+                    if child.tag not in _NEVER_FURNITURE and furniture_words(child)[0]:
+                        inner = furniture + (child,)
+                    self._walk(child, depth + 1, inner)
+            elif tag == "br":
+                run.append("\n")
+            elif not self.skip(child):
+                text = child.text_content()
+                run.append(text)
+                if tag == "a":
+                    links += len(text.strip())
+                else:
+                    links += sum(len(a.text_content().strip()) for a in child.iter("a"))
+            if child.tail:
+                run.append(child.tail)
+        self._flush(el, run, links, furniture)
+
+    def _flush(self, el: HtmlElement, run: list[str], links: int, furniture: tuple[HtmlElement, ...]) -> None:
+        if not run:
+            return
+        text = clean_text("".join(run))
+        if not text:
+            return
+        tag = el.tag
+        kind = "heading" if tag in HEADINGS else _KIND.get(tag, "loose")
+        if kind == "loose" and tag == "p":
+            kind = "p"
+        self.blocks.append(Block(el, text, min(links, len(text)), kind, furniture=furniture))
