@@ -130,12 +130,13 @@ class BlockBuilder:
 
     def build(self) -> list[Block]:
         body = self.root.find("body")
-        self._walk(body if body is not None else self.root, 0, ())
+        self._walk(body if body is not None else self.root, 0, (), False)
         for i, b in enumerate(self.blocks):
             b.index = i
         return self.blocks
 
-    def _walk(self, el: HtmlElement, depth: int, furniture: tuple[HtmlElement, ...]) -> None:
+    def _walk(self, el: HtmlElement, depth: int, furniture: tuple[HtmlElement, ...], in_link: bool) -> None:
+        # in_link: el sits inside an <a> (a teaser card wrapped in a link), so all its text is link text
         if depth > 300:  # libxml2 caps depth near 256; this guards the Python stack regardless
             return
         if self.deadline is not None and len(self.blocks) % 256 == 0:
@@ -149,13 +150,13 @@ class BlockBuilder:
             if not isinstance(tag, str):
                 pass
             elif tag in BLOCK_TAGS or child in self.has_block_inside:
-                self._flush(el, run, links, furniture)
+                self._flush(el, run, links, furniture, in_link)
                 run, links = [], 0
                 if not self.skip(child):
                     inner = furniture
                     if child.tag not in _NEVER_FURNITURE and furniture_words(child)[0]:
                         inner = furniture + (child,)
-                    self._walk(child, depth + 1, inner)
+                    self._walk(child, depth + 1, inner, in_link or child.tag == "a")
             elif tag == "br":
                 run.append("\n")
             elif not self.skip(child):
@@ -167,9 +168,11 @@ class BlockBuilder:
                     links += sum(len(a.text_content().strip()) for a in child.iter("a"))
             if child.tail:
                 run.append(child.tail)
-        self._flush(el, run, links, furniture)
+        self._flush(el, run, links, furniture, in_link)
 
-    def _flush(self, el: HtmlElement, run: list[str], links: int, furniture: tuple[HtmlElement, ...]) -> None:
+    def _flush(
+        self, el: HtmlElement, run: list[str], links: int, furniture: tuple[HtmlElement, ...], in_link: bool
+    ) -> None:
         if not run:
             return
         text = clean_text("".join(run))
@@ -179,4 +182,4 @@ class BlockBuilder:
         kind = "heading" if tag in HEADINGS else _KIND.get(tag, "loose")
         if kind == "loose" and tag == "p":
             kind = "p"
-        self.blocks.append(Block(el, text, min(links, len(text)), kind, furniture=furniture))
+        self.blocks.append(Block(el, text, len(text) if in_link else min(links, len(text)), kind, furniture=furniture))

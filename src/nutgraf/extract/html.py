@@ -61,25 +61,48 @@ def block_weight(block: Block) -> float:
     return -5.0  # short chrome: 'Share', 'Menu', a date line
 
 
+# class/id/itemprop tokens that name the article body on most publishing systems
+# ('articleBody', 'article-body', 'entry-content', 'post__text', 'story-body', 'bodytext').
+_CONTENT_HINT = re.compile(
+    r"(?:^|[-_\s])(?:article|story|entry|post|news|blog|main|single)[-_]*(?:body|content|text|copy|entry)(?:$|[-_\s])"
+    r"|(?:^|[-_\s])body[-_]*(?:text|copy|content)(?:$|[-_\s])|^articlebody$|^bodytext$|^storytext$",
+    re.I,
+)
+# How much a content-named element is preferred over a larger wrapper around it.
+HINT_BONUS = 1.6
+
+
+def has_content_hint(el: HtmlElement) -> bool:
+    if el.get("itemprop") == "articleBody":
+        return True
+    for attr in ("class", "id"):
+        value = el.get(attr)
+        if value and any(_CONTENT_HINT.search(tok) for tok in value.split()):
+            return True
+    return False
+
+
 def choose_container(blocks: list[Block], weights: list[float]) -> HtmlElement | None:
-    """The element whose subtree's blocks weigh the most; deeper wins ties."""
+    """The element whose subtree's blocks weigh the most; deeper wins ties.
+
+    Elements whose class names the article body get a bonus, so a wrapper that also holds
+    teaser cards or a news ticker loses to the body element inside it.
+    """
     totals: dict[HtmlElement, float] = {}
-    order: dict[HtmlElement, int] = {}
     for block, w in zip(blocks, weights):
         el = block.el
-        depth_first = True
         while el is not None:
             totals[el] = totals.get(el, 0.0) + w
-            if depth_first:
-                order.setdefault(el, block.index)
-                depth_first = False
             el = el.getparent()
     best, best_score, best_depth = None, 0.0, -1
     for el, score in totals.items():
         if score <= 0:
             continue
-        if score > best_score * 1.0001 or (score >= best_score * 0.9999 and _depth(el) > best_depth):
-            best, best_score, best_depth = el, score, _depth(el)
+        if has_content_hint(el):
+            score *= HINT_BONUS
+        depth = _depth(el)
+        if score > best_score * 1.0001 or (score >= best_score * 0.9999 and depth > best_depth):
+            best, best_score, best_depth = el, score, depth
     return best
 
 
