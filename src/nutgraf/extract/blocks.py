@@ -135,8 +135,11 @@ class BlockBuilder:
             b.index = i
         return self.blocks
 
-    def _walk(self, el: HtmlElement, depth: int, furniture: tuple[HtmlElement, ...], in_link: bool) -> None:
-        # in_link: el sits inside an <a> (a teaser card wrapped in a link), so all its text is link text
+    def _walk(
+        self, el: HtmlElement, depth: int, furniture: tuple[HtmlElement, ...], in_link: bool, kind: str | None = None
+    ) -> None:
+        # in_link: el sits inside an <a> (a teaser card wrapped in a link), so all its text is
+        # link text.  kind: forced on every block below (everything in a <figure> is a caption).
         if depth > 300:  # libxml2 caps depth near 256; this guards the Python stack regardless
             return
         if self.deadline is not None and len(self.blocks) % 256 == 0:
@@ -150,13 +153,17 @@ class BlockBuilder:
             if not isinstance(tag, str):
                 pass
             elif tag in BLOCK_TAGS or child in self.has_block_inside:
-                self._flush(el, run, links, furniture, in_link)
+                self._flush(el, run, links, furniture, in_link, kind)
                 run, links = [], 0
                 if not self.skip(child):
                     inner = furniture
-                    if child.tag not in _NEVER_FURNITURE and furniture_words(child)[0]:
+                    if tag not in _NEVER_FURNITURE and furniture_words(child)[0]:
                         inner = furniture + (child,)
-                    self._walk(child, depth + 1, inner, in_link or child.tag == "a")
+                    if tag == "tr" and not any(c in self.has_block_inside for c in child):
+                        self._row(child, inner, in_link)
+                    else:
+                        self._walk(child, depth + 1, inner, in_link or tag == "a",
+                                   "caption" if tag == "figure" else kind)
             elif tag == "br":
                 run.append("\n")
             elif not self.skip(child):
@@ -168,10 +175,26 @@ class BlockBuilder:
                     links += sum(len(a.text_content().strip()) for a in child.iter("a"))
             if child.tail:
                 run.append(child.tail)
-        self._flush(el, run, links, furniture, in_link)
+        self._flush(el, run, links, furniture, in_link, kind)
+
+    def _row(self, tr: HtmlElement, furniture: tuple[HtmlElement, ...], in_link: bool) -> None:
+        """A table row of plain cells is one block: 'cell | cell | cell'."""
+        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th") and not self.skip(c)]
+        texts = [clean_text(c.text_content()) for c in cells]
+        text = " | ".join(t for t in texts if t)
+        if not text:
+            return
+        links = len(text) if in_link else sum(len(a.text_content().strip()) for a in tr.iter("a"))
+        self.blocks.append(Block(tr, text, min(links, len(text)), "row", furniture=furniture))
 
     def _flush(
-        self, el: HtmlElement, run: list[str], links: int, furniture: tuple[HtmlElement, ...], in_link: bool
+        self,
+        el: HtmlElement,
+        run: list[str],
+        links: int,
+        furniture: tuple[HtmlElement, ...],
+        in_link: bool,
+        forced_kind: str | None = None,
     ) -> None:
         if not run:
             return
@@ -179,7 +202,7 @@ class BlockBuilder:
         if not text:
             return
         tag = el.tag
-        kind = "heading" if tag in HEADINGS else _KIND.get(tag, "loose")
+        kind = forced_kind or ("heading" if tag in HEADINGS else _KIND.get(tag, "loose"))
         if kind == "loose" and tag == "p":
             kind = "p"
         self.blocks.append(Block(el, text, len(text) if in_link else min(links, len(text)), kind, furniture=furniture))

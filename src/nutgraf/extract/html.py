@@ -35,8 +35,10 @@ _BOILERPLATE = re.compile(
     r"continue reading( below)?|story continues below|scroll to continue)\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]]\s*$")
-_PUNCT = re.compile(r"[.,;:!?]")
+_SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
+_PUNCT = re.compile(r"[.,;:!?。、，！？；：،؛]")
+# Han, kana and hangul carry about a word per character: weigh them like three Latin letters.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 @dataclass
@@ -49,7 +51,11 @@ class MainContent:
 
 def block_weight(block: Block) -> float:
     """How much a block looks like article prose (>0) or like page furniture (<0)."""
+    if block.kind in ("caption", "row"):
+        return 0.0  # neither prose nor chrome: kept or dropped by where they stand
     n = len(block.text)
+    if n < 400:
+        n += 2 * len(_CJK.findall(block.text))
     ld = block.link_density
     if ld > 0.5:
         return -n * ld  # navigation, teaser lists
@@ -139,10 +145,62 @@ def furniture_inside(blocks: list[Block], weights: list[float], members: set[Htm
     return {f for f, w in prose_under.items() if w < 0.5 * total or total == 0}
 
 
+def teaser_cards(blocks: list[Block], weights: list[float], members: set[HtmlElement],
+                 container: HtmlElement) -> set[HtmlElement]:
+    """Repeated sibling elements that each hold a linked headline and a short summary:
+    the 'more stories' grids and lists that sit inside or under an article."""
+    titled: set[HtmlElement] = set()
+    prose: dict[HtmlElement, int] = {}
+    for b in blocks:
+        if b.el not in members:
+            continue
+        linked = b.link_density > 0.5 and len(b.text) >= 12
+        el = b.el
+        while el is not None and el is not container:
+            if linked:
+                titled.add(el)
+            elif b.link_density <= 0.5:
+                prose[el] = prose.get(el, 0) + len(b.text)
+            el = el.getparent()
+    groups: dict[tuple[HtmlElement, str, str], list[HtmlElement]] = {}
+    for el in titled:
+        parent = el.getparent()
+        if parent is None or parent not in members:
+            continue
+        groups.setdefault((parent, el.tag, el.get("class") or ""), []).append(el)
+    cards: set[HtmlElement] = set()
+    for (parent, tag, cls), group in groups.items():
+        if len(group) < 3:
+            continue
+        siblings = [c for c in parent if c.tag == tag and (c.get("class") or "") == cls]
+        if len(group) < 0.6 * len(siblings):
+            continue
+        if sorted(prose.get(c, 0) for c in group)[len(group) // 2] > 400:
+            continue  # long sections under linked headings: a listicle's body, not teasers
+        cards.update(group)
+    return cards
+
+
+# A closing line that asks the reader to do something: subscribe, follow, share.
+_CALL_TO_ACTION = re.compile(
+    r"\b(subscribe|newsletters?|sign up|follow (us|@|the)|on (facebook|twitter|instagram)|download (our|the) app|"
+    r"click here|contributed to this report|originally (published|appeared)|all rights reserved|"
+    r"abonnieren|newsletter|suivez-nous|inscrivez-vous)\b",
+    re.I,
+)
+
+
 def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElement,
                   title: str | None) -> list[Block]:
     members = set(container.iter())
     furniture = furniture_inside(blocks, weights, members, container)
+    cards = teaser_cards(blocks, weights, members, container)
+    if cards:
+        card_members = {e for card in cards for e in card.iter()}
+        card_prose = sum(max(w, 0) for b, w in zip(blocks, weights) if b.el in card_members)
+        all_prose = sum(max(w, 0) for b, w in zip(blocks, weights) if b.el in members)
+        if card_prose < 0.5 * all_prose:
+            members -= card_members
     inside = [(b, w) for b, w in zip(blocks, weights)
               if b.el in members and not any(f in furniture for f in b.furniture)]
     prose = [i for i, (b, w) in enumerate(inside) if w > 0 and b.kind != "caption"]
@@ -161,6 +219,8 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
         if b.kind == "caption":
             continue
         kept.append(b)
+    while kept and len(kept[-1].text) < 200 and _CALL_TO_ACTION.search(kept[-1].text):
+        kept.pop()
     return kept
 
 
