@@ -157,6 +157,31 @@ def test_bad_file_is_reported_and_the_run_goes_on(tmp_path, page):
     assert "broken.html" not in result.stdout
 
 
+def test_empty_directory_fails(tmp_path):
+    result = _runner().invoke(main, ["extract", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+    assert "no .html" in result.stderr
+
+
+def test_unexpected_extractor_error_is_reported_per_document(tmp_path, page, monkeypatch):
+    other = tmp_path / "other.html"
+    real = nutgraf.extract
+
+    def flaky(data, **kwargs):
+        if b"boom" in data:
+            raise ValueError("boom")
+        return real(data, **kwargs)
+
+    other.write_text(PAGE.replace("Night buses", "boom"), encoding="utf-8")
+    monkeypatch.setattr(nutgraf, "extract", flaky)
+    result = _runner().invoke(main, ["extract", str(other), str(page), "--format", "jsonl"])
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert "ValueError" in records[0]["error"]
+    assert records[1]["title"] == "Night buses stay"
+
+
 def test_stdin(page):
     result = _runner().invoke(main, ["extract", "-", "--format", "json"], input=PAGE.encode("utf-8"))
     assert result.exit_code == 0, result.output

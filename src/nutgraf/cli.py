@@ -110,6 +110,10 @@ def read_input(item: Input) -> bytes:
         with open(item.path, "rb") as fh:
             data = _read_limited(fh)
     if data[:2] == _GZIP_MAGIC:
+        if len(data) > MAX_INPUT_BYTES:
+            # truncated by _read_limited: gunzipping it would only fail with a
+            # misleading "corrupt file" message
+            raise ExtractionError(f"gzip file is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
         try:
             with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
                 data = _read_limited(gz)
@@ -220,8 +224,14 @@ class _Progress:
 def main() -> None:
     """nutgraf: raw news pages and text scrapes into clean articles.
 
-    Every command mirrors the Python API of the same name; run
-    `nutgraf COMMAND --help` for its options.
+    `nutgraf extract` does what the Python function nutgraf.extract does, for
+    many files at once; run `nutgraf COMMAND --help` for options and examples.
+
+    \b
+    Examples:
+      nutgraf extract story.html
+      nutgraf extract pages/ --format jsonl > articles.jsonl
+      nutgraf demo
     """
 
 
@@ -251,7 +261,8 @@ stderr in text output.
 \b
 Exit status:
   0  every document was extracted
-  1  at least one document failed (the others are still printed)
+  1  at least one document failed (the others are still printed),
+     or the directories held no documents
   2  usage error (bad option, --url with more than one document)
 
 \b
@@ -312,6 +323,10 @@ def extract_command(paths: tuple[str, ...], fmt: str, url: str | None, content_t
                     error = None
                 except (ExtractionError, OSError) as exc:
                     article, error = None, str(exc) or type(exc).__name__
+                except Exception as exc:  # noqa: BLE001
+                    # A bug in the extractor on one odd page must not cost a long run its
+                    # other documents; it is still reported, and the exit status says so.
+                    article, error = None, f"internal error ({type(exc).__name__}: {exc}); please report it"
             else:
                 label, error = item
                 article = None
@@ -340,6 +355,9 @@ def extract_command(paths: tuple[str, ...], fmt: str, url: str | None, content_t
             progress.advance()
     if as_list:
         _write("\n]\n" if not first else "]\n")
+    if not items:
+        err.print("nutgraf: no .html, .htm or .txt files (or .gz of them) found", markup=False)
+        sys.exit(1)
     if failed:
         if fmt != "text" or len(items) > 1:
             err.print(f"nutgraf: {failed} of {len(items)} document(s) failed", markup=False)

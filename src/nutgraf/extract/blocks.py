@@ -51,7 +51,7 @@ _FURNITURE_WORDS = frozenset(
 )
 # Furniture words that are also common on real content wrappers: they only count when the
 # element is small relative to the page (checked by the caller with the element's text size).
-_WEAK_WORDS = frozenset("banner widget hidden tags date published author byline caption header rail teaser".split())
+_WEAK_WORDS = frozenset("banner widget tags date published author byline caption header rail teaser hidden".split())
 _SPLIT = re.compile(r"[-_\s:./]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 from lxml.html import HtmlElement
 
-from nutgraf.extract.blocks import Block, BlockBuilder
+from nutgraf.extract.blocks import Block, BlockBuilder, furniture_words
 from nutgraf.extract.limits import Deadline
 from nutgraf.extract.provenance import SourceMap
 from nutgraf.model import Paragraph
@@ -88,28 +88,25 @@ def has_content_hint(el: HtmlElement) -> bool:
     return False
 
 
-def choose_container(blocks: list[Block], weights: list[float]) -> HtmlElement | None:
-    """The element whose subtree's blocks weigh the most; deeper wins ties.
-
-    Elements whose class names the article body get a bonus, so a wrapper that also holds
-    teaser cards or a news ticker loses to the body element inside it.
-    """
+def rank_containers(blocks: list[Block], weights: list[float], limit: int = 4) -> list[tuple[float, HtmlElement]]:
+    """Elements by the total weight of the blocks in their subtree, best first; deeper wins
+    ties.  Elements whose class names the article body get a bonus, so a wrapper that also
+    holds teaser cards or a news ticker loses to the body element inside it."""
     totals: dict[HtmlElement, float] = {}
     for block, w in zip(blocks, weights):
         el = block.el
         while el is not None:
             totals[el] = totals.get(el, 0.0) + w
             el = el.getparent()
-    best, best_score, best_depth = None, 0.0, -1
+    ranked = []
     for el, score in totals.items():
         if score <= 0:
             continue
         if has_content_hint(el):
             score *= HINT_BONUS
-        depth = _depth(el)
-        if score > best_score * 1.0001 or (score >= best_score * 0.9999 and depth > best_depth):
-            best, best_score, best_depth = el, score, depth
-    return best
+        ranked.append((round(score, 3), _depth(el), el))
+    ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+    return [(score, el) for score, _, el in ranked[:limit]]
 
 
 def _depth(el: HtmlElement) -> int:
@@ -142,7 +139,9 @@ def furniture_inside(blocks: list[Block], weights: list[float], members: set[Htm
         for f in b.furniture:
             if f is not container and f in members:
                 prose_under[f] = prose_under.get(f, 0.0) + w
-    return {f for f, w in prose_under.items() if w < 0.5 * total or total == 0}
+    # Weak names ('widget', 'tags', 'ad' in a layout class) only mark small boxes.
+    return {f for f, w in prose_under.items()
+            if (w < 0.5 * total or total == 0) and (w < 1000 or furniture_words(f)[1])}
 
 
 def teaser_cards(blocks: list[Block], weights: list[float], members: set[HtmlElement],
@@ -236,12 +235,25 @@ def extract_main(
         out.warnings.append("no text found on the page")
         return out
     weights = [block_weight(b) for b in blocks]
-    container = choose_container(blocks, weights)
+    # The best-weighted subtree can still lose most of its prose to furniture and teaser
+    # filtering (a page whose story sits in a box named like furniture); then the runners-up
+    # are judged by the prose they keep.
+    best: tuple[float, HtmlElement | None, list[Block]] = (0.0, None, [])
+    weight_of = {id(b): w for b, w in zip(blocks, weights)}
+    for rank, (score, candidate) in enumerate(rank_containers(blocks, weights)):
+        kept = select_blocks(blocks, weights, candidate, title)
+        kept_score = sum(max(weight_of[id(b)], 0.0) for b in kept)
+        if has_content_hint(candidate):
+            kept_score *= HINT_BONUS
+        if kept_score > best[0] * 1.02:
+            best = (kept_score, candidate, kept)
+        if rank == 0 and kept_score >= 0.15 * score:
+            break
+    _, container, kept = best
     if container is None:
         out.warnings.append("no article found: the page has no prose")
         return out
     out.container = container
-    kept = select_blocks(blocks, weights, container, title)
     if deadline is not None:
         deadline.check()
     _assemble(out, kept, tree, html)
