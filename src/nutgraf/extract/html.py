@@ -28,11 +28,15 @@ from nutgraf.model import Paragraph
 # Short lines that are page chrome in any article body.  Kept deliberately generic and
 # multilingual-light: they must never match a sentence of prose (checked by length).
 _BOILERPLATE = re.compile(
-    r"^(advertisement|advertising|anzeige|publicité|sponsored|share( this( article| story)?)?|"
-    r"tweet|email|print|comments?|read more|read next|more:|related:?|see also|also read|"
-    r"click here|sign up|subscribe|follow us|image:|photo:|getty images|all rights reserved|"
-    r"©|copyright|loading|skip to|advertisement - continue reading below|"
-    r"continue reading( below)?|story continues below|scroll to continue)\b",
+    r"^\W{0,3}(?:advertisement|advertising|anzeige|werbung|publicité|sponsored|share( this( article| story)?)?|"
+    r"tweet|email|print|comments?|read more|read next|more:|related:?|see also|also read|you may also like|"
+    r"click here|sign up|subscribe|follow us|image:|photo:|foto:|bild:|credit:|picture:|getty images|"
+    r"all rights reserved|copyright|loading|skip to|continue reading( below)?|story continues below|"
+    r"scroll to continue|lesen sie auch|mehr zum thema|weitere (themen|artikel|informationen|beiträge)|"
+    r"das könnte|schon gelesen|auch interessant|zobacz (też|także)|czytaj (też|także|więcej)|veja também|"
+    r"leia (também|mais)|lire aussi|à lire aussi|voir aussi|ver también|lee también|te puede interesar|"
+    r"leggi anche|externer inhalt|rezept drucken|kontakt|impressum|war (der|dieser) artikel|quelle:|"
+    r"quellenangaben|abbildung \d|be sociable)\b|^\W{0,3}©",
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
@@ -189,6 +193,32 @@ _CALL_TO_ACTION = re.compile(
 )
 
 
+def _close_kin(a: HtmlElement, b: HtmlElement) -> bool:
+    """Whether a and b share a parent or grandparent: parts of one run of content."""
+    pa, pb = a.getparent(), b.getparent()
+    if pa is None or pb is None:
+        return False
+    if pa is pb:
+        return True
+    ga, gb = pa.getparent(), pb.getparent()
+    return pa is gb or ga is pb or (ga is not None and ga is gb)
+
+
+def _extend_tail(inside: list[tuple[Block, float]], last: int) -> int:
+    """Short lines right after the last prose block that continue its run (a list of
+    ingredients, a closing one-liner, a sign-off) belong to the article."""
+    anchor = inside[last][0].el
+    i = last + 1
+    while i < len(inside):
+        b = inside[i][0]
+        if b.link_density > 0.3 or b.kind in ("caption", "heading") or _BOILERPLATE.match(b.text):
+            break
+        if not _close_kin(b.el, anchor):
+            break
+        i += 1
+    return i - 1
+
+
 def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElement,
                   title: str | None) -> list[Block]:
     members = set(container.iter())
@@ -206,9 +236,13 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
     if not prose:
         return []
     first, last = prose[0], prose[-1]
+    last = _extend_tail(inside, last)
     title_key = _norm(title) if title else None
     kept: list[Block] = []
-    for b, _ in inside[first : last + 1]:
+    for i in range(first, last + 1):
+        b = inside[i][0]
+        if b.kind == "heading" and i + 1 < len(inside) and inside[i + 1][0].link_density > 0.5:
+            continue  # 'Read also' over a list of links
         if b.link_density > 0.5 and len(b.text) < 400:
             continue
         if len(b.text) < 120 and _BOILERPLATE.match(b.text):
@@ -218,7 +252,11 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
         if b.kind == "caption":
             continue
         kept.append(b)
-    while kept and len(kept[-1].text) < 200 and _CALL_TO_ACTION.search(kept[-1].text):
+    # Trailing furniture: a call to action, or a heading with nothing of its own below it.
+    while kept and (
+        (len(kept[-1].text) < 200 and _CALL_TO_ACTION.search(kept[-1].text))
+        or (kept[-1].kind == "heading" and len(kept) > 1)
+    ):
         kept.pop()
     return kept
 
