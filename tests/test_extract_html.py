@@ -1,0 +1,139 @@
+"""Main-content extraction from HTML: what is kept, what is removed, and where each
+paragraph came from.  Fixtures are small pages written here, shaped like real news pages."""
+
+from __future__ import annotations
+
+import nutgraf
+
+BODY = [
+    "The city council voted on Tuesday to expand the tram network by twelve kilometres, a plan that has been debated for almost a decade.",
+    "Supporters said the new line would cut commuting times for thousands of residents in the northern districts, while critics questioned the cost.",
+    "Construction is expected to begin next spring, according to the transport department, and the first trams could run by the end of 2027.",
+]
+
+
+def news_page(extra_inside: str = "", extra_outside: str = "") -> str:
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in BODY)
+    return f"""<!doctype html>
+<html lang="en"><head><title>Council backs tram expansion | Harbour Gazette</title>
+<meta property="og:title" content="Council backs tram expansion">
+<script>var x = "<p>not text</p>";</script>
+</head>
+<body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/sport">Sport</a></li></ul></nav>
+<div class="cookie-banner">We use cookies to improve your experience. By continuing you accept our cookie policy.</div>
+<main>
+<article>
+<h1>Council backs tram expansion</h1>
+<div class="byline">By Jane Doe</div>
+<div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Share on Twitter</a></div>
+<div class="article-body">
+{paragraphs}
+<figure><img src="a.jpg"><figcaption>The tram depot in 2020. Photo: Gazette archive</figcaption></figure>
+{extra_inside}
+</div>
+<div class="related-articles"><h3>Related</h3>
+<ul><li><a href="/a">Bus fares rise again in the new year across the region</a></li>
+<li><a href="/b">New bridge opens to cyclists and pedestrians after delays</a></li>
+<li><a href="/c">Parking charges to be reviewed by the council next month</a></li></ul></div>
+</article>
+</main>
+<aside class="sidebar"><p>Most read: a long list of other stories that readers liked this week on our site.</p></aside>
+{extra_outside}
+<footer><p>© 2026 Harbour Gazette. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_keeps_every_body_paragraph_verbatim():
+    article = nutgraf.extract(news_page())
+    for paragraph in BODY:
+        assert paragraph in article.text
+    assert article.text.split("\n\n") == BODY
+
+
+def test_removes_furniture():
+    text = nutgraf.extract(news_page()).text
+    for furniture in ("Home", "cookies", "Share on", "Bus fares", "Most read", "All rights reserved",
+                      "Photo: Gazette", "By Jane Doe", "not text"):
+        assert furniture not in text, furniture
+
+
+def test_headline_is_title_not_body():
+    article = nutgraf.extract(news_page())
+    assert article.title == "Council backs tram expansion"
+    assert not article.text.startswith("Council backs")
+
+
+def test_subheadings_and_lists_inside_the_body_are_kept():
+    extra = ("<h2>What happens next</h2><p>The plan now goes to the regional authority, which must approve "
+             "the funding before any contracts are signed, officials said.</p>"
+             "<ul><li>Phase one: the northern loop</li><li>Phase two: the harbour spur</li></ul>"
+             "<p>A public consultation will run for six weeks from January, with meetings in every district.</p>")
+    article = nutgraf.extract(news_page(extra_inside=extra))
+    assert "What happens next" in article.text
+    assert "Phase one: the northern loop" in article.text
+    kinds = {article.text[p.start:p.end]: p.kind for p in article.paragraphs}
+    assert kinds["What happens next"] == "heading"
+    assert kinds["Phase two: the harbour spur"] == "li"
+
+
+def test_teaser_cards_are_not_article_text():
+    cards = "".join(
+        f'<div class="card"><a href="/s{i}"><h4>Story number {i} about something else entirely</h4></a>'
+        f"<p>A summary of story {i}, which has nothing to do with trams, and goes on for a while.</p></div>"
+        for i in range(5)
+    )
+    text = nutgraf.extract(news_page(extra_outside=f'<section class="more">{cards}</section>')).text
+    assert "Story number" not in text
+    assert "A summary of story" not in text
+
+
+def test_paragraph_offsets_and_source_ranges():
+    html = news_page()
+    article = nutgraf.extract(html)
+    assert article.paragraphs
+    for para in article.paragraphs:
+        chunk = article.text[para.start:para.end]
+        assert chunk and chunk == chunk.strip()
+        assert para.path.startswith("/html/body/")
+        assert para.source_start is not None and para.source_end is not None
+        markup = html[para.source_start:para.source_end]
+        # the element's markup in the page holds the paragraph's words
+        assert markup.startswith("<p")
+        assert chunk.split()[0] in markup and chunk.split()[-1] in markup
+
+
+def test_source_ranges_survive_minified_markup_and_decoys():
+    # One line, a comment holding '<p>' and a script string holding '<p>': the k-th <p>
+    # element must still map onto its own start tag.
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+    html = ('<html><body><!-- <p>old</p> --><script>document.write("<p>x</p>")</script>'
+            f'<div class="content">{body}</div></body></html>')
+    article = nutgraf.extract(html)
+    assert len(article.paragraphs) == 3
+    for para, expected in zip(article.paragraphs, BODY):
+        assert html[para.source_start:para.source_end] == f"<p>{expected}</p>"
+
+
+def test_page_without_article_gives_empty_text_and_a_reason():
+    html = "<html><body><nav>" + "".join(f'<a href="/{i}">Section {i}</a> ' for i in range(30)) + "</nav></body></html>"
+    article = nutgraf.extract(html)
+    assert article.text == ""
+    assert any("no article" in w or "no text" in w for w in article.warnings)
+
+
+def test_cjk_article_is_found():
+    sentences = ["東京都は火曜日、新しい路面電車の計画を発表しました。", "計画によると、工事は来年の春に始まる予定です。",
+                 "市民の多くはこの計画を歓迎していると、担当者は述べました。"]
+    html = "<html><body><div class='menu'><a href='/'>ホーム</a></div><div class='entry-content'>" + "".join(
+        f"<p>{s}</p>" for s in sentences) + "</div></body></html>"
+    article = nutgraf.extract(html)
+    assert article.text.split("\n\n") == sentences
+
+
+def test_table_rows_inside_the_article_are_kept():
+    table = ("<table><tr><th>Line</th><th>Length</th></tr><tr><td>North loop</td><td>7 km</td></tr>"
+             "<tr><td>Harbour spur</td><td>5 km</td></tr></table>"
+             "<p>The figures come from the transport department's own planning documents, published last year.</p>")
+    article = nutgraf.extract(news_page(extra_inside=table))
+    assert "North loop | 7 km" in article.text
