@@ -19,11 +19,12 @@ class/id/itemprop candidates, plus the text near the headline when no markup giv
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -54,15 +55,56 @@ def _clean(value) -> str:
 
 
 def _fold(value: str) -> str:
-    """Letters and digits only, case folded: for comparing titles and site names."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", value).casefold() if ch.isalnum())
+    """Letters and digits only, case and accents folded: for comparing titles and site names."""
+    value = unicodedata.normalize("NFKD", value).casefold()
+    return "".join(ch for ch in value if ch.isalnum())
 
 
-def _text(el: HtmlElement, limit: int = 2000) -> str:
+def _text(el: HtmlElement, limit: int = 2000, spaced: bool = False) -> str:
+    """The visible text of ``el`` (script/style content left out), whitespace collapsed.
+
+    ``spaced`` puts a space between elements ("Author<a>Jane Doe</a>" -> "Author Jane Doe")."""
     try:
-        return _clean(el.text_content()[:limit])
-    except Exception:  # noqa: BLE001 - odd nodes (entities, broken trees) must not raise
+        if not spaced and el.find(".//script") is None and el.find(".//style") is None:
+            return _clean(el.text_content()[:limit])
+        parts: list[str] = []
+        size = 0
+
+        def walk(node) -> None:
+            nonlocal size
+            if size > limit:
+                return
+            if isinstance(node.tag, str) and node.tag in ("script", "style", "noscript", "template"):
+                pass
+            else:
+                if node.text and isinstance(node.tag, str):
+                    parts.append(node.text)
+                    size += len(node.text)
+                for child in node:
+                    walk(child)
+            if spaced and node.tag not in _INLINE:
+                parts.append(" ")
+            if node is not el and node.tail:
+                parts.append(node.tail)
+                size += len(node.tail)
+
+        walk(el)
+        return _clean("".join(parts)[:limit])
+    except Exception:  # noqa: BLE001 - odd nodes (entities, broken trees, deep nesting) must not raise
         return ""
+
+
+_INLINE = {"b", "i", "em", "strong", "u", "small", "sup", "sub", "abbr", "mark", "font", "s", "wbr"}
+_TAG = re.compile(r"<[^>]{0,300}>")
+
+
+def _plain(value: str) -> str:
+    """A string from JSON-LD or a meta tag with HTML entities and stray tags removed."""
+    if "&" in value:
+        value = html.unescape(value)
+    if "<" in value:
+        value = _TAG.sub(" ", value)
+    return value
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,7 +136,7 @@ _ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _ISO_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:T|\b)")
 _NUM_DMY = re.compile(r"(?<![\d.:/])(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)(?![\d])")
 _DAY_MONTH = re.compile(
-    r"(?<![\w])(\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?(" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
+    r"(?<![\d.])(\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?(" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
     re.I,
 )
 _MONTH_DAY = re.compile(
@@ -156,8 +198,65 @@ def _date_in(text: str, *, month_first: bool = False) -> tuple[date, int] | None
     return best
 
 
-def _parse_date(value, *, month_first: bool = False) -> date | None:
+_ISO_TIME = re.compile(
+    r"((?:19|20)\d\d)-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?\s*(Z|GMT|UTC|[+-]\d\d:?\d\d)",
+    re.I,
+)
+_RFC_TIME = re.compile(
+    r"(\d{1,2})\s+([A-Za-z]{3})[a-z]*\.?\s+((?:19|20)\d\d)\s+(\d\d):(\d\d)(?::(\d\d))?\s*(GMT|UTC|Z|[+-]\d{4})\b"
+)
+
+
+def _zone(name: str | None):
+    if not name:
+        return None
+    try:
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(name)
+    except Exception:  # noqa: BLE001 - no tz database: dates stay as written
+        return None
+
+
+def _local_date(value: str, tz) -> date | None:
+    """For a timestamp with an explicit UTC offset: its date in the publisher's zone ``tz``."""
+    y = mo = d = hh = mi = None
+    off = ""
+    m = _ISO_TIME.search(value)
+    if m:
+        y, mo, d, hh, mi = (int(m.group(i)) for i in range(1, 6))
+        off = m.group(7)
+    else:
+        m = _RFC_TIME.search(value)
+        if not m:
+            return None
+        mo = _MONTHS.get(m.group(2).casefold())
+        if not mo:
+            return None
+        d, y, hh, mi = int(m.group(1)), int(m.group(3)), int(m.group(4)), int(m.group(5))
+        off = m.group(7)
+    # only a UTC stamp is converted: an explicit non-zero offset is the publisher's own clock,
+    # and midnight UTC is usually a bare date stored as a timestamp
+    # (+00:00 is left alone too: CMSs write it for servers set to UTC whatever the newsroom's zone)
+    if off.upper() not in ("Z", "GMT", "UTC"):
+        return None
+    if hh == 0 and mi == 0:
+        return None
+    delta = timedelta(0)
+    try:
+        stamp = datetime(y, mo, d, hh, mi, tzinfo=timezone(delta))
+        local = stamp.astimezone(tz)
+    except (ValueError, OverflowError):
+        return None
+    return _mk_date(local.year, local.month, local.day)
+
+
+def _parse_date(value, *, month_first: bool = False, tz=None) -> date | None:
     """A date from a machine-readable attribute or a short human string."""
+    if tz is not None and isinstance(value, str) and len(value) >= 16:
+        local = _local_date(value[:80], tz)
+        if local:
+            return local
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(int(value))
     if not isinstance(value, str):
@@ -263,8 +362,10 @@ def _ld_str(value) -> str:
     return ""
 
 
-def _ld_people(value, depth: int = 0) -> list[tuple[str, bool]]:
-    """Names from a JSON-LD ``author``/``creator`` value, each with whether it is a typed Person."""
+def _ld_people(value, ids: dict, depth: int = 0) -> list[tuple[str, bool]]:
+    """Names from a JSON-LD ``author``/``creator`` value, each with whether it is a typed Person.
+
+    ``{"@id": ...}`` references (Yoast's ``@graph``) are resolved through ``ids``."""
     if depth > 3:
         return []
     if isinstance(value, str):
@@ -272,11 +373,14 @@ def _ld_people(value, depth: int = 0) -> list[tuple[str, bool]]:
     if isinstance(value, list):
         out: list[tuple[str, bool]] = []
         for v in value[:20]:
-            out.extend(_ld_people(v, depth + 1))
+            out.extend(_ld_people(v, ids, depth + 1))
         return out
     if isinstance(value, dict):
+        ref = value.get("@id")
+        if "name" not in value and isinstance(ref, str) and ref in ids and ids[ref] is not value:
+            return _ld_people(ids[ref], ids, depth + 1)
         types = _types(value)
-        if types & _ORG_TYPES:
+        if types & _ORG_TYPES and "person" not in types:
             return []
         name = value.get("name")
         if isinstance(name, list):
@@ -295,19 +399,26 @@ def _ld_people(value, depth: int = 0) -> list[tuple[str, bool]]:
 
 _BY_PREFIX = re.compile(
     r"^(?:(?:(?:written|posted|published|reported|compiled|edited|text|story|words|"
-    r"geschrieben|verfasst|veröffentlicht|publié|escrito|scritto)\s+)?"
+    r"geschrieben|verfasst|veröffentlicht|publié|escrito|scritto|erstellt|created|gepostet|geposted|eingestellt|"
+    r"ein\s+beitrag|a\s+post|article|artikel|beitrag|posting|foto|photo)\s+)?"
     r"(?:by|von|vom|par|por|di|da|door|av|af|przez|от)\b|autor(?:in|es)?|author(?:s)?|"
     r"verfasser(?:in)?|auteur|text|texte|redakteur(?:in)?|posted)\s*[:\-–—]?\s*",
     re.I,
 )
+_INNER_BY = re.compile(r"(?:^|[\s·|•,])(?:by|von|par|por|door)\s+(?=[^\W\d_])", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\+|/|·|•|\band\b|\bund\b|\bet\b|\bsowie\b|\bu\.\s|\by\b|\be\b|\ben\b|\bi\b|\bog\b|\boch\b)\s*")
 _STOP_AFTER = re.compile(
-    r"\s(?:\||•|·|—|–|-)\s|\s*\b(?:updated|aktualisiert|veröffentlicht|published|posted|am|on|le|el|il|"
+    r"\s(?:\||•|·|—|–|-)\s|\s*\b(?:updated|aktualisiert|veröffentlicht|published|posted|stand|am|on|le|el|il|"
     r"um|at|mis à jour|publié)\b\s*(?:\d|:|am\b|on\b)|\s\d{1,2}[./]\d{1,2}[./]\d{2,4}|\s\d{4}-\d\d-\d\d|"
-    r"\s(?:\d{1,2}\.?\s+)?(?:" + _MONTH_ALT + r")\.?\s+\d",
+    r"\s(?:\d{1,2}\.?\s+)?(?:" + _MONTH_ALT + r")\.?\s+\d|"
+    r"\s(?:mo|di|mi|do|fr|sa|so|mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]*\.?,?\s+\d",
     re.I,
 )
 _NOT_NAME_WORDS = {
+    "publisher", "red", "redakcja", "anónimo", "anonimo", "phone", "germany", "deutschland", "deutsche", "deutsches",
+    "österreich", "schweiz", "switzerland", "austria", "europe", "europa", "france", "usa", "kreuz", "diakonie",
+    "caritas", "kitchens", "kitchen", "noticias", "departement", "república", "republic", "republik", "bund",
+    "superuser", "user", "no", "author", "autor", "for", "für", "of", "anstalt", "landesanstalt", "collectif", "collective", "kollektiv", "gastbeitrag", "gastautorin", "redakteur", "redaktionsteam", "onlineredaktion",
     "staff", "redaktion", "editor", "editors", "editorial", "admin", "administrator", "team", "news", "newsroom",
     "agency", "agentur", "press", "presse", "desk", "reporter", "reporters", "correspondent", "contributor",
     "contributors", "guest", "gast", "gastautor", "unknown", "anonymous", "anonym", "wire", "wires", "reuters",
@@ -319,7 +430,7 @@ _NOT_NAME_WORDS = {
     "sponsored", "partner", "content", "advertisement", "anzeige", "home", "startseite", "login", "menu",
     "kontakt", "contact", "impressum", "share", "teilen", "comments", "kommentare", "follow", "twitter",
     "facebook", "instagram", "linkedin", "email", "e-mail", "mail", "more", "mehr", "read", "lesen", "all",
-    "alle", "articles", "artikel", "posts", "beiträge", "the", "der", "die", "das", "by", "von", "photo",
+    "alle", "articles", "artikel", "posts", "beiträge", "the", "by", "photo",
     "photos", "foto", "fotos", "bild", "bilder", "image", "images", "video", "videos", "source", "quelle",
     "published", "updated", "minutes", "minuten", "min", "read", "lesezeit", "uhr", "am", "pm", "hours",
     "ago", "vor", "today", "heute", "yesterday", "gestern", "tv", "radio", "channel", "network", "times",
@@ -342,10 +453,14 @@ def _split_names(text: str) -> list[str]:
         return []
     text = _BY_PREFIX.sub("", text, count=1)
     text = _BY_PREFIX.sub("", text, count=1)
+    # "29. Juni 2017, 23:39 · von Tobi": the names follow the 'by'
+    m = _INNER_BY.search(text)
+    if m is not None and m.start() > 0 and re.search(r"[\d·|•:]", text[: m.start() + 1]):
+        text = text[m.end() :]
     m = _STOP_AFTER.search(text)
     if m and m.start() > 0:
         text = text[: m.start()]
-    text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text)
+    text = re.sub(r"\([^)]*\)|\[[^\]]*\]|(?<!\S)@\w+", " ", text)
     out = []
     for part in _NAME_SPLIT.split(text):
         part = _BY_PREFIX.sub("", part.strip(" .,:;-–—*\"'“”„«»")).strip(" .,:;-–—*")
@@ -354,33 +469,61 @@ def _split_names(text: str) -> list[str]:
     return out
 
 
+_ORG_SUFFIXES = ("fraktion", "verband", "verein", "redaktion", "ministerium", "zeitung", "stiftung", "partei",
+                 "nachrichten", "magazin", "verlag", "institut", "agentur", "kirche", "schule", "gemeinde",
+                 "gesellschaft", "genossenschaft", "bündnis", "vereinigung", "kammer", "behörde", "zentrum", "center",
+                 "centre", "network", "media", "news", "press", "team", "staff", "group", "service", "services")
+
+
+def _org_like(name: str, blocked: set[str]) -> bool:
+    """Whether ``name`` names an organisation, site, agency or role rather than a person."""
+    if _fold(name) in blocked:
+        return True
+    low = name.casefold()
+    if "@" in low or "http" in low or "www." in low or "://" in low or re.search(r"\.(?:com|de|org|net|at|ch|uk|fr|pl|it|es)\b", low):
+        return True
+    for w in low.split():
+        w = w.strip(".,:;()")
+        if w in _NOT_NAME_WORDS or (len(w) > 6 and w.endswith(_ORG_SUFFIXES)):
+            return True
+    return False
+
+
 def _valid_name(name: str, *, strict: bool, blocked: set[str]) -> str | None:
     """``name`` cleaned when it looks like a person's name (or, not strict, a user handle)."""
     name = _clean(name).strip(" .,:;-–—|*\"'“”„«»@")
     if not name or len(name) > 60 or len(name) < 2:
         return None
-    low = name.casefold()
-    if "@" in low or "http" in low or "www." in low or "://" in low or re.search(r"\.(?:com|de|org|net|at|ch|uk|fr)\b", low):
-        return None
+    if "@" in name:  # "Jane Doe @janedoe": the handle goes, the name stays
+        name = " ".join(w for w in name.split() if not w.startswith("@")).strip()
+        if not name:
+            return None
     if any(ch.isdigit() for ch in name):
         return None
-    if _fold(name) in blocked:
+    if _org_like(name, blocked):
         return None
     words = name.split()
+    # "Olivier Minot Olivier Minot": a name printed twice
+    if len(words) % 2 == 0 and len(words) >= 4 and words[: len(words) // 2] == words[len(words) // 2 :]:
+        words = words[: len(words) // 2]
+        name = " ".join(words)
     if len(words) > 5:
         return None
-    for w in words:
-        if w.casefold().strip(".,:") in _NOT_NAME_WORDS:
-            return None
+    half = len(name) // 2
+    if len(name) % 2 == 0 and name[:half] == name[half:]:  # "Jo DoeJo Doe": text printed twice
+        name = name[:half].strip()
+        words = name.split()
     if not strict:
         if len(words) == 1:
-            # a handle: letters (and - _ .) only
-            if not re.match(r"^[^\W\d][\w.\-]*$", name) or len(name) > 30:
+            # a handle: letters (and - _ .) only, not initials or an agency code ("kj", "AgE", "GNB")
+            if not re.match(r"^[^\W\d][\w.\-]*$", name) or len(name) > 30 or len(name) <= 2:
+                return None
+            if len(name) == 3 and not (name[0].isupper() and name[1:].islower()):
                 return None
             return name
         if not all(_NAME_WORD.match(w) or _INITIAL.match(w) for w in words):
             return None
-        if not any(w[0].isupper() for w in words):
+        if not all(w[0].isupper() or w.casefold() in _NAME_PARTICLES for w in words):
             return None
         return name
     # strict: what a byline in running text must look like
@@ -399,8 +542,13 @@ def _valid_name(name: str, *, strict: bool, blocked: set[str]) -> str | None:
 
 
 def _names(text: str, *, strict: bool, blocked: set[str]) -> list[str]:
+    text = _plain(text)
+    parts = _split_names(text)
+    # "Süddeutsche.de GmbH, Munich, Germany": an organisation with its address, not a list of people
+    if parts and _org_like(parts[0], blocked):
+        return []
     out: list[str] = []
-    for part in _split_names(text):
+    for part in parts:
         n = _valid_name(part, strict=strict, blocked=blocked)
         if n and n not in out:
             out.append(n)
@@ -418,20 +566,28 @@ def _title_parts(title: str) -> list[str]:
 
 
 def _strip_site(title: str, sites: set[str]) -> str:
-    """``title`` without a leading or trailing site-name segment."""
+    """``title`` without the site-name segment and what the site name brackets off.
+
+    "Headline – Site – Section" -> "Headline"; "Site | Section | Headline" -> "Headline"."""
     parts = _title_parts(title)
     if len(parts) < 2:
         return title
-    keep = [p for p in parts if not _is_site(p, sites)]
-    if keep and len(keep) < len(parts):
-        # rejoin the remaining span from the original text so inner punctuation stays as written
-        first, last = keep[0], keep[-1]
-        i = title.find(first)
-        j = title.rfind(last)
-        if i >= 0 and j >= i:
-            return title[i : j + len(last)].strip()
-        return " - ".join(keep)
-    return title
+    idx = [i for i, p in enumerate(parts) if _is_site(p, sites)]
+    if not idx or len(idx) == len(parts):
+        return title
+    first, last = idx[0], idx[-1]
+    if first > 0 and first >= len(parts) - 1 - last:
+        keep = parts[:first]  # the site name and what follows it are trailing furniture
+    else:
+        keep = parts[last + 1 :] or parts[:first]
+    if not keep:
+        return title
+    # rejoin the kept span from the original text so inner punctuation stays as written
+    i = title.find(keep[0])
+    j = title.rfind(keep[-1])
+    if i >= 0 and j >= i:
+        return title[i : j + len(keep[-1])].strip()
+    return " - ".join(keep)
 
 
 def _is_site(part: str, sites: set[str]) -> bool:
@@ -464,8 +620,6 @@ _PUB_META = {
 _AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "dcterms.creator",
                 "parsely-author", "sailthru.author", "byl", "citation_author", "dc.contributor", "creator",
                 "article:author_name", "cxenseparse:author", "authors", "author_name")
-_SITE_META = ("og:site_name", "application-name", "al:android:app_name", "al:ios:app_name", "twitter:site", "publisher",
-              "dc.publisher", "copyright")
 _LANG_META = ("content-language", "language", "dc.language", "dcterms.language", "og:locale", "inlanguage", "lang")
 
 _CAND_XPATH = (
@@ -477,6 +631,21 @@ _CAND_XPATH = (
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
 _URL_DATE_COMPACT = re.compile(r"[/_-]((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[/_.-]")
 _COMMENT_HINT = re.compile(r"comment|kommentar|reply|respond|discussion|sidebar|widget|related|footer|teaser|recommend", re.I)
+_NOISE_TOKEN = re.compile(
+    r"^(?:[a-z]+[-_])?(?:comments?|kommentare?|reply|respond|discussion|sidebar|widget|related|teasers?|recommend|"
+    r"footer|popular|most-read|trending|more-from)(?:$|[-_])"
+)
+_NOW_HINT = re.compile(r"(?:aktuelle\s+zeit|current\s+time|it\s+is\s+currently|heute\s+ist|today\s+is)", re.I)
+_PUB_LABEL = re.compile(
+    r"\b(?:erschienen|veröffentlicht|publiziert|published|publié|publicado|pubblicato|online\s+seit)\b"
+    r"\s*(?:am|on|le|el|il|:|den)?\s*:?\s*",
+    re.I,
+)
+_OTHER_LABEL = re.compile(
+    r"(?:registriert|registered|mitglied\s+seit|member\s+since|joined|geboren|born|aktuelle\s+zeit|"
+    r"letzte\s+änderung|last\s+modified|zuletzt|updated|aktualisiert|stand|copyright|©)\W*(?:am|on|seit|:)?\s*$",
+    re.I,
+)
 _UPDATED_HINT = re.compile(r"updat|modif|aktualisiert|geändert|edited|mis.?à.?jour|actualiz", re.I)
 _PUB_HINT = re.compile(r"publi|pubdate|posted|entry-date|created|veröffentlicht|erschienen|datetime|date", re.I)
 _LANG_CODE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.I)
@@ -511,19 +680,30 @@ def _host(url: str | None) -> str:
 
 
 def _in_noise(el: HtmlElement, depth: int = 8) -> bool:
-    """Whether ``el`` sits in comments, a sidebar or a teaser list (not the article's own byline)."""
+    """Whether ``el`` sits in comments, a sidebar, navigation or a teaser list rather than the article."""
     node = el
-    for _ in range(depth):
+    footer = False
+    for level in range(depth):
         if node is None:
-            return False
-        cls = _attr(node, "class") + " " + _attr(node, "id")
-        if cls.strip() and _COMMENT_HINT.search(cls):
-            return True
+            break
         tag = node.tag if isinstance(node.tag, str) else ""
-        if tag in ("footer", "aside", "nav"):
+        if tag in ("aside", "nav"):
             return True
+        if tag == "footer":
+            footer = True  # a page footer, unless it is the article's own (inside <article>)
+        if tag in ("article", "main"):
+            return False  # reached the article itself: its classes say little about the byline
+        if tag == "body":
+            break
+        if level < 5:
+            tokens = (_attr(node, "class") + " " + _attr(node, "id")).lower().split()
+            if any(t.startswith(("content", "main", "article", "post", "entry", "story")) for t in tokens):
+                tokens = []  # "site-content ... id=sidebar": a content column, whatever else it is called
+            for token in tokens:
+                if _NOISE_TOKEN.match(token) and "includ" not in token and not token.startswith(("has-", "with-")):
+                    return True
         node = node.getparent()
-    return False
+    return footer
 
 
 def extract_metadata(tree: HtmlElement, *, url: str | None = None) -> Metadata:
@@ -543,7 +723,6 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
     h1s: list[HtmlElement] = []
     times: list[HtmlElement] = []
     canonical = ""
-    link_authors: list[HtmlElement] = []
 
     for el in tree.iter("meta", "script", "title", "h1", "time", "link"):
         tag = el.tag
@@ -579,8 +758,6 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
             rel = (el.get("rel") or "").lower()
             if rel == "canonical" and not canonical:
                 canonical = el.get("href") or ""
-            elif rel == "author":
-                link_authors.append(el)
 
     def m1(*keys: str) -> tuple[str, str] | None:
         for k in keys:
@@ -628,12 +805,13 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
             if f:
                 sites.add(f)
     for o in ld_objs:
-        if _types(o) & _ORG_TYPES:
+        types = _types(o)
+        if types & _ORG_TYPES and "person" not in types:
             f = _fold(_ld_str(o.get("name")))
             if f:
                 sites.add(f)
         pub = o.get("publisher")
-        if pub is not None:
+        if isinstance(pub, dict) and "person" not in _types(pub):
             f = _fold(_ld_str(pub))
             if f:
                 sites.add(f)
@@ -685,10 +863,12 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
 
     # ---------------- authors
     blocked = set(sites)
-    _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors, blocked)
+    _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked)
 
     # ---------------- published
-    _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first)
+    lang_values = [v for v in (lang_raw, *(metas.get("og:locale", ())), *(metas.get("content-language", ()))) if isinstance(v, str)]
+    tz = _guess_zone(host, lang_values, lang)
+    _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz)
 
 
 def _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites) -> None:
@@ -706,13 +886,15 @@ def _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites) -> None
             headline = json.loads(f'"{headline}"') if "\\" in headline else headline
         except ValueError:
             pass
+    headline = _clean(_plain(headline)) if headline else ""
     refs = [("json-ld:headline", headline), ("meta:og:title", og), ("title-tag", title_tag)]
     ref_folds = set()
     for _, r in refs:
         if r:
             ref_folds.add(_fold(r))
             for p in _title_parts(r):
-                ref_folds.add(_fold(p))
+                if len(p.split()) >= 3:  # a one-word part ("News", "Sections") is furniture, not a headline
+                    ref_folds.add(_fold(p))
             ref_folds.add(_fold(_strip_site(r, sites)))
     ref_folds.discard("")
     # an h1 that agrees with the other signals is the headline as displayed
@@ -742,10 +924,11 @@ def _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites) -> None
         meta.evidence["title"] = Evidence("title-tag", title_tag)
 
 
-def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors, blocked) -> None:
+def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked) -> None:
+    ld_ids = {o["@id"]: o for o in ld_objs if isinstance(o.get("@id"), str)}
     # 1. JSON-LD authors of the article
     for o in ld_ranked:
-        people = _ld_people(o.get("author")) or _ld_people(o.get("creator"))
+        people = _ld_people(o.get("author"), ld_ids) or _ld_people(o.get("creator"), ld_ids)
         names: list[str] = []
         raws = []
         for name, _is_person in people:
@@ -779,8 +962,17 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors
             meta.authors = names
             meta.evidence["authors"] = Evidence(f"meta:{k}", "; ".join(vals))
             return
+    # twitter's label/data pairs ("Written by" -> name)
+    for i in ("1", "2", "3"):
+        label = _clean((metas.get(f"twitter:label{i}") or [""])[0]).casefold()
+        if label in ("written by", "geschrieben von", "verfasst von", "von", "by", "author", "autor", "écrit par", "escrito por"):
+            raw = (metas.get(f"twitter:data{i}") or [""])[0]
+            names = _names(raw, strict=False, blocked=blocked)
+            if names:
+                meta.authors = names
+                meta.evidence["authors"] = Evidence(f"meta:twitter:data{i}", raw)
+                return
     # 3. markup: itemprop=author, rel=author, byline/author classes, in document order
-    done: set = set()
     for el in cands:
         if not isinstance(el.tag, str):
             continue
@@ -791,8 +983,6 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors
         is_rel = rel == "author"
         is_cls = ("author" in cls or "byline" in cls or "autor" in cls) and not _COMMENT_HINT.search(cls)
         if not (is_prop or is_rel or is_cls):
-            continue
-        if any(a in done for a in el.iterancestors()):
             continue
         if el.tag in ("meta", "link", "img", "script", "style", "body", "html", "article", "main", "section"):
             if el.tag == "meta" and is_prop:
@@ -808,7 +998,7 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors
             inner = None
             if is_prop:
                 inner = next(iter(el.xpath(".//*[@itemprop='name']")), None)
-            raw = _attr(inner, "content") or _text(inner, 200) if inner is not None else _text(el, 300)
+            raw = _attr(inner, "content") or _text(inner, 200) if inner is not None else _text(el, 300, spaced=True)
         if not raw or len(raw) > 250:
             continue
         # structured markers (itemprop, rel, vcard, author links) may carry a handle; free text needs a full name
@@ -825,27 +1015,83 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, link_authors
             src = "itemprop=author" if is_prop else "rel=author" if is_rel else "byline"
             meta.evidence["authors"] = Evidence(src, raw)
             return
-        done.add(el)
 
 
-def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first) -> None:
+_REGION_ZONES = {
+    "de": "Europe/Berlin", "at": "Europe/Vienna", "ch": "Europe/Zurich", "fr": "Europe/Paris", "it": "Europe/Rome",
+    "es": "Europe/Madrid", "nl": "Europe/Amsterdam", "be": "Europe/Brussels", "lu": "Europe/Luxembourg",
+    "pl": "Europe/Warsaw", "cz": "Europe/Prague", "sk": "Europe/Bratislava", "dk": "Europe/Copenhagen",
+    "se": "Europe/Stockholm", "no": "Europe/Oslo", "fi": "Europe/Helsinki", "uk": "Europe/London",
+    "gb": "Europe/London", "ie": "Europe/Dublin", "pt": "Europe/Lisbon", "gr": "Europe/Athens",
+    "hu": "Europe/Budapest", "ro": "Europe/Bucharest", "si": "Europe/Ljubljana", "hr": "Europe/Zagreb",
+    "ru": "Europe/Moscow", "ua": "Europe/Kyiv", "tr": "Europe/Istanbul", "il": "Asia/Jerusalem",
+    "ar": "America/Argentina/Buenos_Aires", "br": "America/Sao_Paulo", "uy": "America/Montevideo",
+    "cl": "America/Santiago", "mx": "America/Mexico_City", "pe": "America/Lima", "ve": "America/Caracas",
+    "us": "America/New_York", "ca": "America/Toronto", "jp": "Asia/Tokyo", "cn": "Asia/Shanghai",
+    "hk": "Asia/Hong_Kong", "tw": "Asia/Taipei", "kr": "Asia/Seoul", "in": "Asia/Kolkata", "sg": "Asia/Singapore",
+    "au": "Australia/Sydney", "nz": "Pacific/Auckland", "za": "Africa/Johannesburg", "ng": "Africa/Lagos",
+    "ke": "Africa/Nairobi", "eg": "Africa/Cairo", "tn": "Africa/Tunis", "ma": "Africa/Casablanca",
+}
+_LANG_ZONES = {
+    "de": "Europe/Berlin", "fr": "Europe/Paris", "it": "Europe/Rome", "nl": "Europe/Amsterdam", "pl": "Europe/Warsaw",
+    "cs": "Europe/Prague", "da": "Europe/Copenhagen", "sv": "Europe/Stockholm", "nb": "Europe/Oslo",
+    "no": "Europe/Oslo", "fi": "Europe/Helsinki", "hu": "Europe/Budapest", "el": "Europe/Athens",
+    "ja": "Asia/Tokyo", "zh": "Asia/Shanghai", "ko": "Asia/Seoul", "ru": "Europe/Moscow", "tr": "Europe/Istanbul",
+    "en": "America/New_York",
+}
+
+
+def _guess_zone(host: str, lang_values: list[str], lang: str | None):
+    """The publisher's likely time zone: from the country domain, else the locale's region, else the language."""
+    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    if tld in _REGION_ZONES:
+        return _zone(_REGION_ZONES[tld])
+    for v in lang_values:
+        m = re.match(r"^[a-z]{2,3}[-_]([a-z]{2})\b", v.strip(), re.I)
+        if m and m.group(1).lower() in _REGION_ZONES:
+            return _zone(_REGION_ZONES[m.group(1).lower()])
+    if lang in _LANG_ZONES and (lang != "en" or tld in ("com", "org", "net", "us", "edu", "gov")):
+        return _zone(_LANG_ZONES[lang])
+    return None
+
+
+_MOD_META = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+             "dc.date.modified", "dcterms.modified", "last-modified", "lastmod", "revised", "updated")
+
+
+def _set_date(meta: Metadata, d: date, source: str, raw) -> None:
+    meta.published = d.isoformat()
+    meta.evidence["published"] = Evidence(source, str(raw)[:300])
+
+
+_AFTER_H1 = 300
+
+
+def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz) -> None:
+    _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz)
+    # a full date in the url is when the page was created: a later date from the markup is a
+    # re-publication or an update, so the url's wins
+    m = _URL_DATE.search(page_url or "")
+    if m and meta.published and meta.evidence.get("published", Evidence("", "")).source != "url":
+        d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d and (date.fromisoformat(meta.published) - d).days > 2:
+            _set_date(meta, d, "url", page_url)
+
+
+def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz) -> None:
     # 1. JSON-LD datePublished of the article (then dateCreated)
     for key in ("datePublished", "dateCreated"):
         for o in ld_ranked:
             v = o.get(key)
             if isinstance(v, list):
                 v = next((x for x in v if isinstance(x, str)), None)
-            d = _parse_date(v)
+            d = _parse_date(v, tz=tz)
             if d:
-                meta.published = d.isoformat()
-                meta.evidence["published"] = Evidence(f"json-ld:{key}", str(v))
-                return
+                return _set_date(meta, d, f"json-ld:{key}", v)
         v = ld_loose.get(key)
-        d = _parse_date(v)
+        d = _parse_date(v, tz=tz)
         if d:
-            meta.published = d.isoformat()
-            meta.evidence["published"] = Evidence(f"json-ld:{key}", v)
-            return
+            return _set_date(meta, d, f"json-ld:{key}", v)
     # 2. meta tags, best rank first
     best = None
     for k, vals in metas.items():
@@ -853,14 +1099,12 @@ def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tr
         if rank is None or rank > 5:
             continue
         for v in vals:
-            d = _parse_date(v, month_first=month_first)
+            d = _parse_date(v, month_first=month_first, tz=tz)
             if d and (best is None or rank < best[0]):
                 best = (rank, d, k, v)
                 break
     if best:
-        meta.published = best[1].isoformat()
-        meta.evidence["published"] = Evidence(f"meta:{best[2]}", best[3])
-        return
+        return _set_date(meta, best[1], f"meta:{best[2]}", best[3])
     # 3. <time datetime>, itemprop=datePublished, date-classed elements
     scored: list[tuple[int, int, date, str, str]] = []
     for i, el in enumerate(times):
@@ -868,7 +1112,7 @@ def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tr
         hint = (_attr(el, "class") + " " + _attr(el, "itemprop") + " " + _attr(el, "id")).lower()
         if el.get("pubdate") is not None:
             hint += " pubdate"
-        d = _parse_date(raw, month_first=month_first) if raw else None
+        d = _parse_date(raw, month_first=month_first, tz=tz) if raw else None
         src = "time[datetime]"
         if not d:
             raw = _text(el, 100)
@@ -895,7 +1139,7 @@ def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tr
         itemprop = _attr(el, "itemprop")
         if itemprop in ("datePublished", "dateCreated"):
             raw = _attr(el, "content") or _attr(el, "datetime") or _text(el, 100)
-            d = _parse_date(raw, month_first=month_first)
+            d = _parse_date(raw, month_first=month_first, tz=tz)
             if d:
                 scored.append((0 if itemprop == "datePublished" else 1, -1, d, f"itemprop={itemprop}", raw))
             continue
@@ -910,10 +1154,10 @@ def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tr
         raw = _text(el, 160)
         d = None
         if el.tag == "abbr" and title_attr:
-            d = _parse_date(title_attr, month_first=month_first)
+            d = _parse_date(title_attr, month_first=month_first, tz=tz)
             raw = title_attr
         if not d:
-            if len(raw) > 150:
+            if len(raw) > 150 or _NOW_HINT.match(raw):
                 continue
             d = _parse_date(raw, month_first=month_first)
         if not d:
@@ -926,42 +1170,61 @@ def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tr
         if _in_noise(el, 6):
             score += 4
         scored.append((score, 1000 + i, d, "element.date", raw))
-    if scored:
-        scored.sort(key=lambda x: (x[0], x[1]))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    if scored and scored[0][0] < 6:
         top = scored[0]
-        if top[0] < 6:
-            meta.published = top[2].isoformat()
-            meta.evidence["published"] = Evidence(top[3], top[4])
-            return
+        return _set_date(meta, top[2], top[3], top[4])
     # 4. the url
     if page_url:
-        path = page_url
-        m = _URL_DATE.search(path) or _URL_DATE_COMPACT.search(path)
+        m = _URL_DATE.search(page_url) or _URL_DATE_COMPACT.search(page_url)
         if m:
             d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             if d:
-                meta.published = d.isoformat()
-                meta.evidence["published"] = Evidence("url", page_url)
-                return
-    # 5. the visible text near the headline
-    window = ""
+                return _set_date(meta, d, "url", page_url)
+    # 5. a date the text labels as the publication date ("Veröffentlicht am 3. Mai 2019")
+    body = tree.find("body")
+    body_text = _text(body, 60000, spaced=True) if body is not None else ""
+    for m in _PUB_LABEL.finditer(body_text):
+        found = _date_in(body_text[m.end() : m.end() + 40], month_first=month_first)
+        if found and found[1] <= 12:
+            return _set_date(meta, found[0], "text", body_text[m.start() : m.end() + found[1] + 30])
+    # 6. the visible text near the headline
     if h1s:
         h1 = h1s[0]
         parent = h1.getparent()
+        t = _text(h1, 300)
         for container in (parent, parent.getparent() if parent is not None else None):
-            if container is None:
+            if container is None or not t:
                 continue
-            txt = _text(container, 4000)
-            t = _text(h1, 300)
-            pos = txt.find(t) if t else -1
+            txt = _text(container, 4000, spaced=True)
+            pos = txt.find(t)
             if pos >= 0:
-                window = txt[max(0, pos - 200) : pos + len(t) + 600]
+                window = txt[max(0, pos - 200) : pos + len(t) + _AFTER_H1]
                 found = _date_in(window, month_first=month_first)
                 if found:
-                    meta.published = found[0].isoformat()
-                    meta.evidence["published"] = Evidence("text", window[max(0, found[1] - 20) : found[1] + 40])
-                    return
+                    return _set_date(meta, found[0], "text", window[max(0, found[1] - 20) : found[1] + 40])
+    # 7. what is left: an updated/modified date, then a weakly placed one
     if scored:
         top = scored[0]
-        meta.published = top[2].isoformat()
-        meta.evidence["published"] = Evidence(top[3], top[4])
+        return _set_date(meta, top[2], top[3], top[4])
+    for key in ("dateModified",):
+        for o in ld_ranked:
+            d = _parse_date(o.get(key), tz=tz)
+            if d:
+                return _set_date(meta, d, f"json-ld:{key}", o.get(key))
+    for k in _MOD_META:
+        for v in metas.get(k, ()):
+            d = _parse_date(v, month_first=month_first, tz=tz)
+            if d:
+                return _set_date(meta, d, f"meta:{k}", v)
+    # 8. the first date in the page's text that is not labelled as something else
+    txt = body_text
+    start = 0
+    while txt and start < len(txt):
+        found = _date_in(txt[start:], month_first=month_first)
+        if not found:
+            break
+        pos = start + found[1]
+        if not _OTHER_LABEL.search(txt[max(0, pos - 30) : pos]):
+            return _set_date(meta, found[0], "text", txt[max(0, pos - 20) : pos + 40])
+        start = pos + 6

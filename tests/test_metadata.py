@@ -1,0 +1,325 @@
+"""Metadata extraction on small hand-made pages."""
+
+from __future__ import annotations
+
+import time
+
+from nutgraf.extract.dom import parse_html
+from nutgraf.extract.metadata import Metadata, extract_metadata
+
+
+def meta_of(html: str, url: str | None = None) -> Metadata:
+    tree = parse_html(html)
+    assert tree is not None
+    return extract_metadata(tree, url=url)
+
+
+def page(head: str = "", body: str = "", lang: str | None = None) -> str:
+    attr = f' lang="{lang}"' if lang else ""
+    return f"<!doctype html><html{attr}><head>{head}</head><body>{body}</body></html>"
+
+
+# --- JSON-LD -------------------------------------------------------------------------------
+
+
+def test_json_ld_article():
+    html = page(
+        head="""<title>Rates rise again | The Daily Planet</title>
+        <script type="application/ld+json">
+        {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Rates rise again",
+         "datePublished": "2021-03-04T09:15:00+01:00", "dateModified": "2021-03-06T10:00:00+01:00",
+         "author": {"@type": "Person", "name": "Jane Doe"},
+         "publisher": {"@type": "Organization", "name": "The Daily Planet"}}
+        </script>""",
+        body="<h1>Rates rise again</h1><p>Text.</p>",
+    )
+    m = meta_of(html, url="https://dailyplanet.example/economy/rates")
+    assert m.title == "Rates rise again"
+    assert m.authors == ["Jane Doe"]
+    assert m.published == "2021-03-04"
+    assert m.evidence["published"].source == "json-ld:datePublished"
+    assert m.evidence["authors"].source == "json-ld:author"
+    assert m.site_name == "The Daily Planet"
+
+
+def test_json_ld_graph_with_id_references_and_lists():
+    html = page(
+        head="""<script type="application/ld+json">
+        {"@context": "https://schema.org", "@graph": [
+          {"@type": "WebSite", "@id": "https://x.example/#website", "name": "X Blog"},
+          {"@type": ["Article"], "@id": "https://x.example/p#article", "headline": "Graph headline",
+           "author": [{"@id": "https://x.example/#/person/1"}, {"@id": "https://x.example/#/person/2"}],
+           "datePublished": ["2019-05-31T08:00:00+02:00"]},
+          {"@type": "Person", "@id": "https://x.example/#/person/1", "name": "Anna Schmidt"},
+          {"@type": "Person", "@id": "https://x.example/#/person/2", "name": "Ben Weber"}
+        ]}
+        </script>""",
+        body="<p>No headline element.</p>",
+    )
+    m = meta_of(html, url="https://x.example/p")
+    assert m.authors == ["Anna Schmidt", "Ben Weber"]
+    assert m.published == "2019-05-31"
+    assert m.title == "Graph headline"
+
+
+def test_json_ld_top_level_list_and_organisation_author_rejected():
+    html = page(
+        head="""<script type="application/ld+json">
+        [{"@type": "BreadcrumbList", "itemListElement": []},
+         {"@type": "NewsArticle", "headline": "Storm warning",
+          "author": {"@type": "Organization", "name": "Weather Desk"},
+          "datePublished": "2020-01-02"}]
+        </script>""",
+        body="<h1>Storm warning</h1>",
+    )
+    m = meta_of(html)
+    assert m.authors == []
+    assert m.published == "2020-01-02"
+
+
+def test_broken_json_ld_does_not_raise_and_still_yields_fields():
+    html = page(
+        head="""<script type="application/ld+json">
+        {"@type": "NewsArticle", "headline": "Broken but useful", "datePublished": "2018-07-01T10:00:00Z",
+         "author": {"@type": "Person", "name": "Carla Ruiz"},,, oops
+        </script>
+        <script type="application/ld+json">{"@type": 5, "author": [null, 3, {"name": 7}], "headline": {"x": 1}}</script>
+        <script type="application/ld+json"></script>""",
+        body="<p>x</p>",
+    )
+    m = meta_of(html)
+    assert m.published == "2018-07-01"
+    assert m.authors == ["Carla Ruiz"]
+    assert m.title == "Broken but useful"
+
+
+def test_json_ld_trailing_comma_is_tolerated():
+    html = page(
+        head="""<script type="application/ld+json">
+        {"@type": "BlogPosting", "headline": "Commas", "datePublished": "2017-02-03", "author": "Dora Lee",}
+        </script>"""
+    )
+    m = meta_of(html)
+    assert m.published == "2017-02-03"
+    assert m.authors == ["Dora Lee"]
+
+
+# --- meta tags -----------------------------------------------------------------------------
+
+
+def test_meta_tags():
+    html = page(
+        head="""<title>Local park reopens - Springfield Herald</title>
+        <meta property="og:title" content="Local park reopens">
+        <meta property="og:site_name" content="Springfield Herald">
+        <meta property="article:published_time" content="2022-06-10T07:00:00+02:00">
+        <meta property="article:modified_time" content="2022-06-12T07:00:00+02:00">
+        <meta name="author" content="Max Mustermann">
+        <meta property="og:locale" content="de_DE">""",
+        body="<h1>Local park reopens</h1>",
+    )
+    m = meta_of(html, url="https://herald.example/park")
+    assert m.title == "Local park reopens"
+    assert m.site_name == "Springfield Herald"
+    assert m.published == "2022-06-10"
+    assert m.evidence["published"].source == "meta:article:published_time"
+    assert m.authors == ["Max Mustermann"]
+    assert m.language == "de"
+
+
+def test_meta_author_url_and_site_name_are_not_authors():
+    html = page(
+        head="""<meta property="og:site_name" content="Example News">
+        <meta property="article:author" content="https://www.facebook.com/examplenews">
+        <meta name="author" content="Example News">""",
+        body="<h1>Headline here</h1>",
+    )
+    assert meta_of(html).authors == []
+
+
+def test_title_suffix_stripped_without_other_signals():
+    html = page(head="<title>Markets fall sharply | Reuters</title>", body="<p>x</p>")
+    m = meta_of(html, url="https://www.reuters.com/markets/fall")
+    assert m.title == "Markets fall sharply"
+    html = page(head="<title>WSJ - Fed holds rates steady</title>", body="<p>x</p>")
+    assert meta_of(html, url="https://www.wsj.com/articles/fed").title == "Fed holds rates steady"
+
+
+def test_h1_agreeing_with_title_tag_wins():
+    html = page(
+        head="<title>Neue Brücke eröffnet – Lokalblatt</title>",
+        body="<div class='logo'><h1>Lokalblatt</h1></div><article><h1>Neue Brücke eröffnet</h1></article>",
+    )
+    m = meta_of(html, url="https://lokalblatt.example/a")
+    assert m.title == "Neue Brücke eröffnet"
+    assert m.evidence["title"].source == "h1"
+
+
+# --- bylines -------------------------------------------------------------------------------
+
+
+def test_byline_by_and():
+    html = page(
+        body="""<article><h1>Council votes on budget</h1>
+        <p class="byline">By Maria Lopez and John Smith | May 31, 2019</p><p>Body text.</p></article>""",
+    )
+    m = meta_of(html)
+    assert m.authors == ["Maria Lopez", "John Smith"]
+    assert m.published == "2019-05-31"
+
+
+def test_byline_comma_list_and_german_von():
+    html = page(
+        body="""<article><h1>Titel</h1><div class="author">Von Benjamin Fischer, Marcus Theurer und Eva Roth</div>
+        <p>Text</p></article>""",
+    )
+    assert meta_of(html).authors == ["Benjamin Fischer", "Marcus Theurer", "Eva Roth"]
+
+
+def test_staff_agency_and_dates_rejected():
+    html = page(
+        body="""<article><h1>Headline</h1><span class="byline">By Staff Reporter</span>
+        <span class="author">dpa</span><div class="byline">31.05.2019</div></article>""",
+    )
+    m = meta_of(html)
+    assert m.authors == []
+    assert m.published == "2019-05-31"
+
+
+def test_wordpress_author_vcard_handle_is_accepted():
+    html = page(
+        body="""<article><h1>Nebelsuppe</h1><span class="byline"><span class="author vcard">
+        <a class="url fn n" href="https://blog.example/author/gnaddrig/">gnaddrig</a></span></span></article>""",
+    )
+    assert meta_of(html, url="https://blog.example/2020/01/05/nebelsuppe/").authors == ["gnaddrig"]
+
+
+def test_comment_authors_are_not_article_authors():
+    html = page(
+        body="""<article><h1>Post</h1><p>Text.</p></article>
+        <div id="comments"><div class="comment-author vcard"><cite class="fn">Peter Parker</cite></div></div>""",
+    )
+    assert meta_of(html).authors == []
+
+
+def test_no_byline_page_has_no_authors():
+    html = page(
+        head="<title>Opening hours</title>",
+        body="<h1>Opening hours</h1><p>We are open Monday to Friday.</p><footer>© Example GmbH</footer>",
+    )
+    m = meta_of(html)
+    assert m.authors == []
+    assert "authors" not in m.evidence
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def test_updated_time_is_not_taken_over_published():
+    html = page(
+        body="""<article><h1>Story</h1>
+        <time class="updated" datetime="2020-02-02T10:00:00+01:00">2. Februar 2020</time>
+        <time class="published" datetime="2020-01-15T10:00:00+01:00">15. Januar 2020</time></article>""",
+    )
+    m = meta_of(html)
+    assert m.published == "2020-01-15"
+
+
+def test_modified_date_only_as_last_resort():
+    html = page(head='<meta property="article:modified_time" content="2016-12-30T10:00:00+01:00">', body="<p>x</p>")
+    m = meta_of(html)
+    assert m.published == "2016-12-30"
+    assert m.evidence["published"].source == "meta:article:modified_time"
+
+
+def test_url_date():
+    m = meta_of(page(body="<h1>Hi</h1><p>No dates in here.</p>"), url="https://blog.example/2019/05/31/hello-world/")
+    assert m.published == "2019-05-31"
+    assert m.evidence["published"].source == "url"
+
+
+def test_text_dates_in_several_languages():
+    for text, iso in [
+        ("31. Mai 2012", "2012-05-31"),
+        ("May 31, 2012", "2012-05-31"),
+        ("31 mai 2012", "2012-05-31"),
+        ("31/05/2012", "2012-05-31"),
+        ("1er février 2015", "2015-02-01"),
+        ("3 de marzo de 2018", "2018-03-03"),
+    ]:
+        html = page(body=f"<div><h1>Article title</h1><p>{text}</p><p>Body.</p></div>")
+        assert meta_of(html).published == iso, text
+
+
+def test_implausible_dates_rejected():
+    html = page(
+        head='<meta property="article:published_time" content="1970-01-01T00:00:00Z">'
+        '<meta name="date" content="2999-01-01">',
+        body="<h1>T</h1><p>Nothing else.</p>",
+    )
+    assert meta_of(html).published is None
+
+
+def test_utc_timestamp_is_read_in_the_publishers_zone():
+    # 23:30 UTC on 31 Dec is already New Year in Berlin
+    html = page(
+        head='<meta property="article:published_time" content="2018-12-31T23:30:00Z">', body="<p>x</p>", lang="de-DE"
+    )
+    assert meta_of(html, url="https://www.example.de/a").published == "2019-01-01"
+
+
+# --- language and site name ----------------------------------------------------------------
+
+
+def test_language_normalisation():
+    assert meta_of(page(body="<p>x</p>", lang="en-US")).language == "en"
+    assert meta_of(page(body="<p>x</p>", lang="DE_at")).language == "de"
+    assert meta_of(page(head='<meta http-equiv="content-language" content="fr-FR">')).language == "fr"
+    assert meta_of(page(head='<meta property="og:locale" content="it_IT">')).language == "it"
+    assert meta_of(page(body="<p>x</p>")).language is None
+
+
+def test_site_name_from_domain():
+    m = meta_of(page(body="<p>x</p>"), url="https://www.example-news.com/a/b")
+    assert m.site_name == "example-news.com"
+    assert m.evidence["site_name"].source == "url"
+
+
+# --- robustness ----------------------------------------------------------------------------
+
+
+def test_weird_pages_never_raise():
+    for html in [
+        "<html><body></body></html>",
+        "<html><head><meta name='author'><meta property='og:title'></head></html>",
+        "<html><head><script type='application/ld+json'>{\"@graph\": {\"@graph\": [[[[]]]]}}</script></head></html>",
+        "<html><head><script type='application/ld+json'>" + "[" * 5000 + "</script></head></html>",
+        "<html><body><time datetime='nonsense'>soon</time><h1></h1></body></html>",
+        "<html lang='12'><body><span class='byline'>" + "By " * 500 + "</span></body></html>",
+    ]:
+        tree = parse_html(html)
+        if tree is not None:
+            m = extract_metadata(tree, url="not a url")
+            assert isinstance(m.authors, list)
+
+
+def test_tree_is_not_modified():
+    html = page(
+        head='<script type="application/ld+json">{"@type":"Article","headline":"A"}</script><title>A | B</title>',
+        body="<h1>A</h1><p class='byline'>By Jo Bloggs</p>",
+    )
+    tree = parse_html(html)
+    import lxml.html
+
+    before = lxml.html.tostring(tree)
+    extract_metadata(tree)
+    assert lxml.html.tostring(tree) == before
+
+
+def test_fast_enough():
+    body = "".join(f"<div class='item-{i}'><p>Paragraph {i} with some text.</p></div>" for i in range(2000))
+    tree = parse_html(page(head="<title>Big page</title>", body=f"<h1>Big page</h1>{body}"))
+    t0 = time.perf_counter()
+    for _ in range(5):
+        extract_metadata(tree)
+    assert (time.perf_counter() - t0) / 5 < 0.05
