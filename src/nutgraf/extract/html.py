@@ -39,6 +39,12 @@ _BOILERPLATE = re.compile(
     r"quellenangaben|abbildung \d|be sociable)\b|^\W{0,3}©",
     re.I,
 )
+# Consent banners read like prose; their vocabulary gives them away.
+_COOKIE_NOTICE = re.compile(
+    r"\b(?:uses?|using|accept|verwendet|nutzt|akzeptier\w*|utilis\w+|acepta\w*|usa(?:mos)?)\b.{0,60}\bcookies?\b"
+    r"|\bcookies?\b.{0,80}\b(?:policy|richtlinie|settings|einstellungen|zustimm\w*|akzeptier\w*|accept\w*)\b",
+    re.I | re.S,
+)
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
 _PUNCT = re.compile(r"[.,;:!?。、，！？；：،؛]")
 # Han, kana and hangul carry about a word per character: weigh them like three Latin letters.
@@ -63,11 +69,15 @@ def block_weight(block: Block) -> float:
     ld = block.link_density
     if ld > 0.5:
         return -n * ld  # navigation, teaser lists
+    if n < 500 and _COOKIE_NOTICE.search(block.text):
+        return -float(n)
     punct = len(_PUNCT.findall(block.text))
     if n >= 80 and punct >= 1:
         return n * (1 - ld) ** 2 * (1.2 if block.kind == "p" else 1.0)
     if n >= 40 and _SENTENCE_END.search(block.text):
         return n * (1 - ld) * 0.6
+    if n >= 20 and " " in block.text and _SENTENCE_END.search(block.text):
+        return n * (1 - ld) * 0.2  # a short sentence: dialogue, a one-line paragraph
     return -5.0  # short chrome: 'Share', 'Menu', a date line
 
 
