@@ -140,7 +140,7 @@ class BlockBuilder:
     ) -> None:
         # in_link: el sits inside an <a> (a teaser card wrapped in a link), so all its text is
         # link text.  kind: forced on every block below (everything in a <figure> is a caption).
-        if depth > 300:  # libxml2 caps depth near 256; this guards the Python stack regardless
+        if depth > 300:  # dom.parse_html caps nesting at 200; this guards the Python stack regardless
             return
         if self.deadline is not None and len(self.blocks) % 256 == 0:
             self.deadline.check()

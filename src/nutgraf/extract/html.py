@@ -304,26 +304,62 @@ def extract_main(
     out.container = container
     if deadline is not None:
         deadline.check()
-    _assemble(out, kept, tree, html)
+    _assemble(out, kept, html, deadline)
     if not out.text:
         out.warnings.append("no article found: the page has no prose")
     return out
 
 
-def _assemble(out: MainContent, kept: list[Block], tree: HtmlElement, html: str) -> None:
+class _PathFinder:
+    """Element paths like ``/html/body/div[2]/p[3]``, with sibling positions counted once
+    per parent (lxml's getpath counts them anew for every call: quadratic on big pages)."""
+
+    def __init__(self) -> None:
+        self._position: dict[HtmlElement, str] = {}
+        self._paths: dict[HtmlElement, str] = {}
+
+    def _step(self, el: HtmlElement) -> str:
+        if el not in self._position:
+            parent = el.getparent()
+            if parent is None:
+                return f"/{el.tag}"
+            counts: dict[str, int] = {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    counts[child.tag] = counts.get(child.tag, 0) + 1
+            seen: dict[str, int] = {}
+            for child in parent:
+                if isinstance(child.tag, str):
+                    seen[child.tag] = seen.get(child.tag, 0) + 1
+                    self._position[child] = (
+                        f"{child.tag}[{seen[child.tag]}]" if counts[child.tag] > 1 else child.tag
+                    )
+        return self._position[el]
+
+    def path(self, el: HtmlElement) -> str:
+        if el in self._paths:
+            return self._paths[el]
+        parent = el.getparent()
+        result = f"/{el.tag}" if parent is None else f"{self.path(parent)}/{self._step(el)}"
+        self._paths[el] = result
+        return result
+
+
+def _assemble(out: MainContent, kept: list[Block], html: str, deadline: Deadline | None) -> None:
     source = SourceMap(html)
-    roottree = tree.getroottree()
+    paths = _PathFinder()
     parts: list[str] = []
     offset = 0
-    for block in kept:
+    for n, block in enumerate(kept):
+        if deadline is not None and n % 512 == 0:
+            deadline.check()
         span = source.locate(block.el)
-        kind = "heading" if block.kind == "heading" else block.kind
         out.paragraphs.append(
             Paragraph(
                 start=offset,
                 end=offset + len(block.text),
-                kind=kind,
-                path=roottree.getpath(block.el),
+                kind=block.kind,
+                path=paths.path(block.el),
                 source_start=span[0] if span else None,
                 source_end=span[1] if span else None,
             )
