@@ -140,8 +140,9 @@ def furniture_inside(blocks: list[Block], weights: list[float], members: set[Htm
     """Furniture-named elements within the container that really are furniture.
 
     A class name is weak evidence ('article-body pagination-first' wraps the story on one
-    site): an element holding at least half of the container's prose is a wrapper, not a
-    share bar or a related-links box, and is kept.
+    site; on a forum every post is a 'comment'): elements of one class that together hold
+    at least half of the container's prose are the content, not a share bar or a
+    related-links box, and are kept.
     """
     total = 0.0
     prose_under: dict[HtmlElement, float] = {}
@@ -153,9 +154,24 @@ def furniture_inside(blocks: list[Block], weights: list[float], members: set[Htm
         for f in b.furniture:
             if f is not container and f in members:
                 prose_under[f] = prose_under.get(f, 0.0) + w
-    # Weak names ('widget', 'tags', 'ad' in a layout class) only mark small boxes.
-    return {f for f, w in prose_under.items()
-            if (w < 0.5 * total or total == 0) and (w < 1000 or furniture_words(f)[1])}
+    by_class: dict[tuple[str, str], float] = {}
+    for f, w in prose_under.items():
+        key = (f.tag, f.get("class") or f.get("id") or "")
+        by_class[key] = by_class.get(key, 0.0) + w
+    # prose outside every furniture-named element: the article itself, when there is one
+    plain = sum(max(w, 0.0) for b, w in zip(blocks, weights)
+                if b.el in members and not any(f in prose_under for f in b.furniture))
+    furniture = set()
+    for f, w in prose_under.items():
+        if total and w >= 0.5 * total:
+            continue
+        shared = by_class[(f.tag, f.get("class") or f.get("id") or "")]
+        if total and shared >= 0.5 * total and plain < 0.05 * total:
+            continue  # the posts of a forum thread: no other prose beside them
+        # Weak names ('widget', 'tags', 'ad' in a layout class) only mark small boxes.
+        if w < 1000 or furniture_words(f)[1]:
+            furniture.add(f)
+    return furniture
 
 
 def teaser_cards(blocks: list[Block], weights: list[float], members: set[HtmlElement],
