@@ -31,9 +31,13 @@ HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 # Never article text, whatever their class says.
 SKIP_TAGS = frozenset(
     "script style noscript template svg math canvas iframe object embed video audio source track "
-    "map area button input select option optgroup textarea label nav aside head title meta link "
-    "base img picture dialog menu".split()
+    "map area button input select option optgroup textarea label head title meta link "
+    "base img picture dialog".split()
 )
+# Elements that are furniture by their tag, like a class naming furniture: usually a
+# sidebar or a menu, but on some pages the wrapper of everything (checked later, against
+# the prose they hold).
+FURNITURE_TAGS = frozenset("nav aside menu".split())
 
 # class/id/role words that name page furniture.  Matched on word pieces of the attribute
 # (split at '-', '_', ' ' and camelCase), so 'share-tools' and 'socialShare' match but
@@ -157,7 +161,7 @@ class BlockBuilder:
                 run, links = [], 0
                 if not self.skip(child):
                     inner = furniture
-                    if tag not in _NEVER_FURNITURE and furniture_words(child)[0]:
+                    if tag in FURNITURE_TAGS or (tag not in _NEVER_FURNITURE and furniture_words(child)[0]):
                         inner = furniture + (child,)
                     if tag == "tr" and not any(c in self.has_block_inside for c in child):
                         self._row(child, inner, in_link)

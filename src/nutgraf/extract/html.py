@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import lxml.etree
 from lxml.html import HtmlElement
 
-from nutgraf.extract.blocks import Block, BlockBuilder, furniture_words
+from nutgraf.extract.blocks import FURNITURE_TAGS, Block, BlockBuilder, furniture_words
 from nutgraf.extract.limits import Deadline
 from nutgraf.extract.provenance import SourceMap
 from nutgraf.model import Paragraph
@@ -45,6 +45,7 @@ _COOKIE_NOTICE = re.compile(
     r"|\bcookies?\b.{0,80}\b(?:policy|richtlinie|settings|einstellungen|zustimm\w*|akzeptier\w*|accept\w*)\b",
     re.I | re.S,
 )
+_TRUNCATED = re.compile(r"\w(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
 _PUNCT = re.compile(r"[.,;:!?。、，！？；：،؛]")
 # Han, kana and hangul carry about a word per character: weigh them like three Latin letters.
@@ -71,6 +72,9 @@ def block_weight(block: Block) -> float:
         return -n * ld  # navigation, teaser lists
     if n < 500 and _COOKIE_NOTICE.search(block.text):
         return -float(n)
+    if n < 500 and _TRUNCATED.search(block.text):
+        return 0.0  # a teaser's excerpt, cut off mid-sentence
+
     punct = len(_PUNCT.findall(block.text))
     if n >= 80 and punct >= 1:
         return n * (1 - ld) ** 2 * (1.2 if block.kind == "p" else 1.0)
@@ -90,6 +94,7 @@ _CONTENT_HINT = re.compile(
 )
 # How much a content-named element is preferred over a larger wrapper around it.
 HINT_BONUS = 1.6
+FURNITURE_MALUS = 0.3
 
 
 def has_content_hint(el: HtmlElement) -> bool:
@@ -118,6 +123,8 @@ def rank_containers(blocks: list[Block], weights: list[float], limit: int = 4) -
             continue
         if has_content_hint(el):
             score *= HINT_BONUS
+        elif el.tag in FURNITURE_TAGS or furniture_words(el)[1]:
+            score *= FURNITURE_MALUS  # a comment section or sidebar is a container of last resort
         ranked.append((round(score, 3), _depth(el), el))
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return [(score, el) for score, _, el in ranked[:limit]]
@@ -174,6 +181,11 @@ def furniture_inside(blocks: list[Block], weights: list[float], members: set[Htm
     return furniture
 
 
+def _class_shape(el: HtmlElement) -> str:
+    """The class without per-item tokens ('post-123', 'item-4'), so sibling cards match."""
+    return " ".join(sorted(t for t in (el.get("class") or "").split() if not any(c.isdigit() for c in t)))
+
+
 def teaser_cards(blocks: list[Block], weights: list[float], members: set[HtmlElement],
                  container: HtmlElement) -> set[HtmlElement]:
     """Repeated sibling elements that each hold a linked headline and a short summary:
@@ -196,12 +208,12 @@ def teaser_cards(blocks: list[Block], weights: list[float], members: set[HtmlEle
         parent = el.getparent()
         if parent is None or parent not in members:
             continue
-        groups.setdefault((parent, el.tag, el.get("class") or ""), []).append(el)
+        groups.setdefault((parent, el.tag, _class_shape(el)), []).append(el)
     cards: set[HtmlElement] = set()
     for (parent, tag, cls), group in groups.items():
         if len(group) < 3:
             continue
-        siblings = [c for c in parent if c.tag == tag and (c.get("class") or "") == cls]
+        siblings = [c for c in parent if c.tag == tag and _class_shape(c) == cls]
         if len(group) < 0.6 * len(siblings):
             continue
         if sorted(prose.get(c, 0) for c in group)[len(group) // 2] > 400:
