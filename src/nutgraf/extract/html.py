@@ -299,6 +299,43 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
     return kept
 
 
+# Below this many characters an extraction is suspect and the relaxed weighting is tried.
+SHORT_ARTICLE = 300
+
+
+def relaxed_weight(block: Block) -> float:
+    """Like block_weight, but any line of words without links is content."""
+    if block.kind == "caption":
+        return 0.0
+    n = len(block.text)
+    ld = block.link_density
+    if ld > 0.3:
+        return -n * ld
+    if n < 500 and (_COOKIE_NOTICE.search(block.text) or _BOILERPLATE.match(block.text)):
+        return -float(n)
+    return n * (1 - ld) if n >= 12 else -2.0
+
+
+def _best_selection(
+    blocks: list[Block], weights: list[float], title: str | None
+) -> tuple[float, HtmlElement | None, list[Block]]:
+    """The container and its kept blocks.  The best-weighted subtree can still lose most of
+    its prose to furniture and teaser filtering (a page whose story sits in a box named
+    like furniture); then the runners-up are judged by the prose they keep."""
+    best: tuple[float, HtmlElement | None, list[Block]] = (0.0, None, [])
+    weight_of = {id(b): w for b, w in zip(blocks, weights)}
+    for rank, (score, candidate) in enumerate(rank_containers(blocks, weights)):
+        kept = select_blocks(blocks, weights, candidate, title)
+        kept_score = sum(max(weight_of[id(b)], 0.0) for b in kept)
+        if has_content_hint(candidate):
+            kept_score *= HINT_BONUS
+        if kept_score > best[0] * 1.02:
+            best = (kept_score, candidate, kept)
+        if rank == 0 and kept_score >= 0.15 * score:
+            break
+    return best
+
+
 def extract_main(
     tree: HtmlElement, html: str, *, title: str | None = None, deadline: Deadline | None = None
 ) -> MainContent:
@@ -311,20 +348,14 @@ def extract_main(
         out.warnings.append("no text found on the page")
         return out
     weights = [block_weight(b) for b in blocks]
-    # The best-weighted subtree can still lose most of its prose to furniture and teaser
-    # filtering (a page whose story sits in a box named like furniture); then the runners-up
-    # are judged by the prose they keep.
-    best: tuple[float, HtmlElement | None, list[Block]] = (0.0, None, [])
-    weight_of = {id(b): w for b, w in zip(blocks, weights)}
-    for rank, (score, candidate) in enumerate(rank_containers(blocks, weights)):
-        kept = select_blocks(blocks, weights, candidate, title)
-        kept_score = sum(max(weight_of[id(b)], 0.0) for b in kept)
-        if has_content_hint(candidate):
-            kept_score *= HINT_BONUS
-        if kept_score > best[0] * 1.02:
-            best = (kept_score, candidate, kept)
-        if rank == 0 and kept_score >= 0.15 * score:
-            break
+    best = _best_selection(blocks, weights, title)
+    if sum(len(b.text) for b in best[2]) < SHORT_ARTICLE:
+        # Pages of short lines (dialogue, recipes, lists, live tickers) have little that
+        # reads as prose: judge them again with every plain line counted as content.
+        relaxed = [relaxed_weight(b) for b in blocks]
+        second = _best_selection(blocks, relaxed, title)
+        if sum(len(b.text) for b in second[2]) > 2 * sum(len(b.text) for b in best[2]):
+            best = second
     _, container, kept = best
     if container is None:
         out.warnings.append("no article found: the page has no prose")
