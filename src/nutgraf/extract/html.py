@@ -257,6 +257,21 @@ def _extend_tail(inside: list[tuple[Block, float]], last: int) -> int:
     return i - 1
 
 
+def _extend_head(inside: list[tuple[Block, float]], first: int) -> int:
+    """Short lines right before the first prose block in the same run (an intro line, a
+    lead-in to a list) belong to the article; bylines and dates sit in their own boxes."""
+    anchor = inside[first][0].el
+    i = first - 1
+    while i >= 0:
+        b = inside[i][0]
+        if b.link_density > 0.3 or b.kind == "caption" or _BOILERPLATE.match(b.text):
+            break
+        if not _close_kin(b.el, anchor) or b.el.getparent() is not anchor.getparent():
+            break
+        i -= 1
+    return i + 1
+
+
 def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElement,
                   title: str | None) -> list[Block]:
     members = set(container.iter())
@@ -275,6 +290,7 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
         return []
     first, last = prose[0], prose[-1]
     last = _extend_tail(inside, last)
+    first = _extend_head(inside, first)
     title_key = _norm(title) if title else None
     kept: list[Block] = []
     for i in range(first, last + 1):
