@@ -272,9 +272,33 @@ def _extend_head(inside: list[tuple[Block, float]], first: int) -> int:
     return i + 1
 
 
+def prose_siblings(blocks: list[Block], weights: list[float], container: HtmlElement) -> list[HtmlElement]:
+    """Siblings of the container that carry a real share of prose and no links: a story
+    split by an ad slot or a video into two boxes under one parent."""
+    parent = container.getparent()
+    if parent is None or container.tag in ("body", "html"):
+        return []
+    own = 0.0
+    totals: dict[HtmlElement, float] = {}
+    for b, w in zip(blocks, weights):
+        el = b.el
+        while el is not None and el.getparent() is not parent:
+            el = el.getparent()
+        if el is None:
+            continue
+        if el is container:
+            own += max(w, 0.0)
+        else:
+            totals[el] = totals.get(el, 0.0) + w
+    return [el for el, w in totals.items()
+            if w > max(0.25 * own, 150.0) and not (el.tag in FURNITURE_TAGS or furniture_words(el)[0])]
+
+
 def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElement,
                   title: str | None) -> list[Block]:
     members = set(container.iter())
+    for sibling in prose_siblings(blocks, weights, container):
+        members.update(sibling.iter())
     furniture = furniture_inside(blocks, weights, members, container)
     cards = teaser_cards(blocks, weights, members, container)
     if cards:
