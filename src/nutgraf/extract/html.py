@@ -294,11 +294,34 @@ def prose_siblings(blocks: list[Block], weights: list[float], container: HtmlEle
             if w > max(0.25 * own, 150.0) and not (el.tag in FURNITURE_TAGS or furniture_words(el)[0])]
 
 
+def standfirst(blocks: list[Block], weights: list[float], container: HtmlElement) -> list[HtmlElement]:
+    """Prose above the article body inside the same <article>: the lead paragraph that
+    many sites put in the article's header, apart from the body element."""
+    region = container.getparent()
+    for _ in range(3):
+        if region is None or region.tag == "article":
+            break
+        region = region.getparent()
+    if region is None or region.tag != "article":
+        return []
+    inside_region = set(region.iter())
+    body = set(container.iter())
+    lead: list[HtmlElement] = []
+    for b, w in zip(blocks, weights):
+        if b.el in body:
+            break  # only what stands before the body
+        if b.el in inside_region and w > 0 and b.link_density < 0.3 and b.kind in ("p", "loose"):
+            if not any(f in inside_region for f in b.furniture):
+                lead.append(b.el)
+    return lead
+
+
 def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElement,
                   title: str | None) -> list[Block]:
     members = set(container.iter())
     for sibling in prose_siblings(blocks, weights, container):
         members.update(sibling.iter())
+    members.update(standfirst(blocks, weights, container))
     furniture = furniture_inside(blocks, weights, members, container)
     cards = teaser_cards(blocks, weights, members, container)
     if cards:
