@@ -31,7 +31,7 @@ def test_json_ld_article():
          "author": {"@type": "Person", "name": "Jane Doe"},
          "publisher": {"@type": "Organization", "name": "The Daily Planet"}}
         </script>""",
-        body="<h1>Rates rise again</h1><p>Text.</p>",
+        body="<h1>Rates rise again</h1><p>By Jane Doe</p><p>Text.</p>",
     )
     m = meta_of(html, url="https://dailyplanet.example/economy/rates")
     assert m.title == "Rates rise again"
@@ -54,7 +54,7 @@ def test_json_ld_graph_with_id_references_and_lists():
           {"@type": "Person", "@id": "https://x.example/#/person/2", "name": "Ben Weber"}
         ]}
         </script>""",
-        body="<p>No headline element.</p>",
+        body="<p>No headline element.</p><p>Anna Schmidt and Ben Weber</p>",
     )
     m = meta_of(html, url="https://x.example/p")
     assert m.authors == ["Anna Schmidt", "Ben Weber"]
@@ -85,7 +85,7 @@ def test_broken_json_ld_does_not_raise_and_still_yields_fields():
         </script>
         <script type="application/ld+json">{"@type": 5, "author": [null, 3, {"name": 7}], "headline": {"x": 1}}</script>
         <script type="application/ld+json"></script>""",
-        body="<p>x</p>",
+        body="<p>x</p><p>Carla Ruiz</p>",
     )
     m = meta_of(html)
     assert m.published == "2018-07-01"
@@ -97,7 +97,8 @@ def test_json_ld_trailing_comma_is_tolerated():
     html = page(
         head="""<script type="application/ld+json">
         {"@type": "BlogPosting", "headline": "Commas", "datePublished": "2017-02-03", "author": "Dora Lee",}
-        </script>"""
+        </script>""",
+        body="<p>Dora Lee</p>",
     )
     m = meta_of(html)
     assert m.published == "2017-02-03"
@@ -116,7 +117,7 @@ def test_meta_tags():
         <meta property="article:modified_time" content="2022-06-12T07:00:00+02:00">
         <meta name="author" content="Max Mustermann">
         <meta property="og:locale" content="de_DE">""",
-        body="<h1>Local park reopens</h1>",
+        body="<h1>Local park reopens</h1><p>Von Max Mustermann</p>",
     )
     m = meta_of(html, url="https://herald.example/park")
     assert m.title == "Local park reopens"
@@ -323,3 +324,135 @@ def test_fast_enough():
     for _ in range(5):
         extract_metadata(tree)
     assert (time.perf_counter() - t0) / 5 < 0.05
+
+
+# --- dates: the printed date, time zones, labels ---------------------------------------------
+
+
+def test_printed_date_by_headline_beats_structured_date():
+    # the JSON-LD stamp is a first draft; readers see the date under the headline
+    html = page(
+        head='<script type="application/ld+json">{"@type":"NewsArticle","headline":"Goats",'
+        '"datePublished":"2020-01-03T09:48:24Z"}</script>',
+        body="<div><h1>Goats</h1><span class='x'>Monday, 6 January 2020</span></div><p>Text.</p>",
+    )
+    m = meta_of(html, url="https://news.example.co.uk/goats")
+    assert m.published == "2020-01-06"
+    assert m.evidence["published"].source == "text:headline"
+
+
+def test_structured_date_kept_when_it_is_printed_too_or_only_read_the_other_way():
+    html = page(
+        head='<meta property="article:published_time" content="2007-05-20T10:00:00+02:00">',
+        body="<div><h1>Lauf</h1><p>Aalen, 19.5.2007 von Marc Muster | 20. Mai 2007</p></div>",
+    )
+    assert meta_of(html).published == "2007-05-20"
+    html = page(
+        head='<script type="application/ld+json">{"@type":"Article","datePublished":"2021-11-01T08:00:00+01:00"}</script>',
+        body="<div><h1>Roller</h1><p>Zweirad 11/01/2021</p></div>",
+        lang="de",
+    )
+    assert meta_of(html).published == "2021-11-01"
+
+
+def test_photo_credit_date_by_headline_is_not_the_article_date():
+    html = page(
+        head='<meta property="article:published_time" content="2023-11-08T12:00:00-05:00">',
+        body="<div><h1>Gaza</h1><p>People in Gaza City on Oct. 21, 2023. Photo: Jane Roe</p></div>",
+    )
+    assert meta_of(html).published == "2023-11-08"
+
+
+def test_url_date_corrects_a_utc_stamp_one_day_off():
+    html = page(head='<meta property="article:published_time" content="2018-12-31T23:11:59+00:00">', body="<p>x</p>")
+    m = meta_of(html, url="https://someone.wordpress.com/2019/01/01/ins-neue-jahr/")
+    assert m.published == "2019-01-01"
+    # a stamp with the newsroom's own offset is not a time-zone slip: the markup stays
+    html = page(head='<meta property="article:published_time" content="2020-02-19T08:00:00+01:00">', body="<p>x</p>")
+    assert meta_of(html, url="https://paper.example/2020/02/18/story.html").published == "2020-02-19"
+
+
+def test_utc_stamp_converted_for_a_latin_american_domain():
+    html = page(head='<script type="application/ld+json">{"@type":"NewsArticle",'
+                '"datePublished":"Wed, 04 May 2022 02:41:00 GMT"}</script>', body="<p>x</p>")
+    assert meta_of(html, url="https://diario.example.com.bo/nota-1").published == "2022-05-03"
+
+
+def test_meta_tags_that_agree_outvote_a_lone_json_ld_date():
+    html = page(
+        head="""<meta property="article:published_time" content="2022-12-15T09:13:00">
+        <meta name="date" content="2022-12-15">
+        <script type="application/ld+json">{"@type":"Article","datePublished":"2021-12-06 14:36"}</script>""",
+        body="<p>x</p>",
+    )
+    assert meta_of(html).published == "2022-12-15"
+
+
+def test_en_gb_page_on_com_reads_day_first():
+    html = "<html xml:lang='en-GB' lang='en-GB'><body><h1>Halls</h1><span class='time'>02/10/2020</span></body></html>"
+    assert meta_of(html, url="https://www.portal.example.com/en-gb/news/halls").published == "2020-10-02"
+
+
+def test_two_digit_years_and_piped_dates():
+    html = page(body="<div><h1>Grab-Bote</h1><p>Von: Björn Jahner | 31.10.23</p></div><p>Text v1.2.23 here.</p>")
+    assert meta_of(html).published == "2023-10-31"
+    html = page(body="<div><h1>Hechte</h1><p>26 | 01 | 2022 Schweiz | Praxis</p></div>")
+    assert meta_of(html).published == "2022-01-26"
+
+
+def test_post_date_class_beats_an_event_date_before_it():
+    html = page(body="""<div class="field-fachforum-datum">19.1.23, 10:00-11:30 Uhr</div>
+        <div class="field--name-node-post-date">20.12.2022</div><h2>Verjährung</h2>""")
+    assert meta_of(html).published == "2022-12-20"
+
+
+def test_cms_submitted_by_line_gives_the_date():
+    html = page(body="<h2>FairCoin</h2><p>Wir fahren am 23.-26.8.2017 hin.</p>"
+                "<p>Gespeichert von rasos am 24. Juli 2017 - 18:55</p>")
+    assert meta_of(html).published == "2017-07-24"
+
+
+def test_update_label_preferred_over_a_date_in_running_text():
+    html = page(body="<h2>Kinder und Arbeit</h2><p>Seit 4. August 2014 gilt ein neues Gesetz.</p>"
+                "<p>Aktualisiert: 30.12.2016</p>")
+    assert meta_of(html).published == "2016-12-30"
+
+
+def test_day_first_date_at_the_end_of_the_url():
+    m = meta_of(page(body="<p>x</p>"), url="https://verein.example/media-news/meldungen/29-10-2021")
+    assert m.published == "2021-10-29"
+
+
+# --- authors: only names the page prints ---------------------------------------------------
+
+
+def test_structured_author_not_printed_on_the_page_is_dropped():
+    html = page(
+        head="""<meta name="author" content="Nala Owner">
+        <script type="application/ld+json">{"@type":"BlogPosting","author":{"@type":"Person","name":"fhaacker"}}</script>""",
+        body="<h1>Vogelgrippe</h1><p>Die Konvention hat Empfehlungen veröffentlicht.</p>",
+    )
+    assert meta_of(html).authors == []
+
+
+def test_structured_author_printed_as_byline_is_kept_even_split_over_elements():
+    html = page(
+        head='<meta name="author" content="Jane Doe">',
+        body="<h1>T</h1><p class='x'>Jane <b>Doe</b></p>",
+    )
+    assert meta_of(html).authors == ["Jane Doe"]
+
+
+def test_site_owner_only_in_copyright_line_is_no_byline():
+    html = page(
+        head='<meta name="author" content="Cornel">',
+        body="<h1>Tote Hummeln</h1><p>Text.</p><footer>© 2020 Cornel van Bebber</footer>",
+    )
+    assert meta_of(html).authors == []
+
+
+def test_subdomain_names_the_site_but_not_on_blog_hosts():
+    html = page(head='<meta name="author" content="SeglerBlog">', body="<p>SeglerBlog</p>")
+    assert meta_of(html, url="https://seglerblog.stoessenseer.de/haltet-sauber/").authors == []
+    html = page(head='<meta name="author" content="Creeny">', body="<p>Creeny</p>")
+    assert meta_of(html, url="https://creeny.wordpress.com/2020/01/24/nebelsuppe/").authors == ["Creeny"]

@@ -134,7 +134,10 @@ for _num, _names in enumerate(
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _ISO_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:T|\b)")
-_NUM_DMY = re.compile(r"(?<![\d.:/])(\d{1,2})([./-])(\d{1,2})\2((?:19|20)\d\d)(?![\d])")
+_NUM_DMY = re.compile(r"(?<![\d.:/])(\d{1,2})\s?([./-]|\s\|)\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)(?![\d])")
+# "31.10.23", "26/10/13": forums and small newsrooms print two-digit years; the look-arounds keep
+# out version numbers (v1.2.23), longer dotted numbers and the start of a four-digit year
+_NUM_DMY_SHORT = re.compile(r"(?<![\w.:/,-])(\d{1,2})([./])(\d{1,2})\2(\d\d)(?![\d.]\d|\d|/\d|-\d)")
 _DAY_MONTH = re.compile(
     r"(?<![\d.])(\d{1,2})(?:\.|er|st|nd|rd|th|º)?\s*(?:de\s+|of\s+)?(" + _MONTH_ALT + r")\.?,?\s+(?:de\s+)?((?:19|20)\d\d)(?!\d)",
     re.I,
@@ -172,6 +175,18 @@ def _date_in(text: str, *, month_first: bool = False) -> tuple[date, int] | None
         if best and m.start() >= best[1]:
             break
         a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        if a > 12 or (not month_first and b <= 12):
+            d = _mk_date(y, b, a)
+        else:
+            d = _mk_date(y, a, b)
+        if d:
+            best = (d, m.start())
+            break
+    for m in _NUM_DMY_SHORT.finditer(text):
+        if best and m.start() >= best[1]:
+            break
+        a, b, yy = int(m.group(1)), int(m.group(3)), int(m.group(4))
+        y = 2000 + yy if 2000 + yy <= datetime.now(timezone.utc).year else 1900 + yy
         if a > 12 or (not month_first and b <= 12):
             d = _mk_date(y, b, a)
         else:
@@ -629,6 +644,8 @@ _CAND_XPATH = (
     "or contains(@class,'datum') or contains(@class,'Datum') or @itemprop or @rel='author' or contains(@class,'vcard')]"
 )
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|\.html?|$)")
+# "/meldungen/29-10-2021": a day-first date as the last part of the path
+_URL_DATE_DMY = re.compile(r"/(0?[1-9]|[12]\d|3[01])[-_.](0?[1-9]|1[0-2])[-_.]((?:19|20)\d\d)(?:/|\.html?|$)")
 _URL_DATE_COMPACT = re.compile(r"[/_-]((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])[/_.-]")
 _COMMENT_HINT = re.compile(r"comment|kommentar|reply|respond|discussion|sidebar|widget|related|footer|teaser|recommend", re.I)
 _NOISE_TOKEN = re.compile(
@@ -638,7 +655,17 @@ _NOISE_TOKEN = re.compile(
 _NOW_HINT = re.compile(r"(?:aktuelle\s+zeit|current\s+time|it\s+is\s+currently|heute\s+ist|today\s+is)", re.I)
 _PUB_LABEL = re.compile(
     r"\b(?:erschienen|veröffentlicht|publiziert|published|publié|publicado|pubblicato|online\s+seit)\b"
-    r"\s*(?:am|on|le|el|il|:|den)?\s*:?\s*",
+    r"\s*(?:am|on|le|el|il|:|den)?\s*:?\s*"
+    # "Submitted by rasos on ...", "Gespeichert von rasos am ...", "von lupa am ...": a CMS's byline
+    r"|\b(?:submitted|posted|gespeichert|geschrieben|verfasst|eingestellt|von|by)\s+(?:von\s+|by\s+)?"
+    r"[^\s,;:|]{2,30}(?:\s+[^\s,;:|]{2,30})?\s+(?:am|on)\s+",
+    re.I,
+)
+# an update stamp written in the text ("Aktualisiert: 30.12.2016", "Stand: 03.04.2020", "Diese Seite
+# wurde zuletzt am 29. Januar 2020 geändert"): when nothing better is there it is the page's date
+_UPDATE_LABEL = re.compile(
+    r"\b(?:aktualisiert|zuletzt\s+(?:aktualisiert|geändert|bearbeitet)|stand|last\s+(?:updated|modified)|"
+    r"updated|mis\s+à\s+jour|actualizado|aggiornato|wurde\s+zuletzt)\b\s*(?:am|on|le|el|il|:|den)?\s*:?\s*",
     re.I,
 )
 _OTHER_LABEL = re.compile(
@@ -821,6 +848,12 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
         core = labels[-2] if len(labels) >= 2 else labels[0]
         if len(core) >= 3:
             sites.add(_fold(core))
+        # "seglerblog.example.de": a subdomain names the site (or the blog) as much as the domain does;
+        # not on blog hosts, where the subdomain is the writer's own name (creeny.wordpress.com)
+        if core not in _BLOG_HOSTS:
+            for label in labels[:-2]:
+                if len(label) >= 5 and label not in ("blogs", "media", "static"):
+                    sites.add(_fold(label))
     sites.discard("")
 
     # ---------------- title
@@ -851,7 +884,11 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
     month_first = bool(isinstance(lang_raw, str) and lang_raw.lower().replace("_", "-") in ("en-us", "en-ph"))
     if not month_first:
         loc = (m1("og:locale") or ("", ""))[1].lower().replace("_", "-")
-        month_first = loc == "en-us" or (lang == "en" and not loc and host.endswith((".com", ".org", ".net", ".us")))
+        # a bare "en" on a .com site is most likely American; "en-GB"/"en-AU" written on the page says otherwise
+        region_given = isinstance(lang_raw, str) and bool(re.match(r"^en[-_][a-z]{2}$", lang_raw.strip(), re.I))
+        month_first = loc == "en-us" or (
+            lang == "en" and not loc and not region_given and host.endswith((".com", ".org", ".net", ".us"))
+        )
 
     # ---------------- the class/id/itemprop candidates (one XPath)
     try:
@@ -863,7 +900,7 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
 
     # ---------------- authors
     blocked = set(sites)
-    _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked)
+    _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked, tree)
 
     # ---------------- published
     lang_values = [v for v in (lang_raw, *(metas.get("og:locale", ())), *(metas.get("content-language", ()))) if isinstance(v, str)]
@@ -924,8 +961,52 @@ def _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites) -> None
         meta.evidence["title"] = Evidence("title-tag", title_tag)
 
 
-def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked) -> None:
+_BLOG_HOSTS = {"wordpress", "blogspot", "blogger", "tumblr", "medium", "substack", "wixsite", "jimdo", "jimdofree",
+               "over-blog", "typepad", "livejournal", "hatenablog", "ghost", "weebly", "home", "twoday", "blog"}
+_VISIBLE_TEXT = "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
+_COPYRIGHT_LINE = re.compile(r"(?:©|\(c\)|copyright)[^.|\n]{0,80}", re.I)
+
+
+def _shown_filter(tree):
+    """A filter keeping the names that are printed somewhere in the page's visible text.
+
+    Structured data names whoever owns the CMS account (a site owner, an editor who uploaded a
+    press release, a handle); people who annotate pages, and readers, only see a byline.  A name
+    that is nowhere in the text is no byline.  The name's words are matched in order with anything
+    but letters between them, so a name broken over two elements still counts; the text is only
+    built when a name needs checking."""
+    low = ""
+    built = False
+
+    def keep(names: list[str]) -> list[str]:
+        nonlocal built, low
+        if not names:
+            return names
+        if not built:
+            # one XPath in C rather than a walk in Python: this runs on most pages
+            try:
+                txt = " ".join(tree.xpath(_VISIBLE_TEXT))
+            except Exception:  # noqa: BLE001
+                txt = ""
+            # "© 2020 Cornel van Bebber": the owner named in the copyright line is not a byline
+            low = _COPYRIGHT_LINE.sub(" ", unicodedata.normalize("NFC", txt)).casefold()
+            built = True
+        out = []
+        for n in names:
+            parts = re.findall(r"[^\W_]+", unicodedata.normalize("NFC", n).casefold())
+            if not parts:
+                continue
+            pat = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(p) for p in parts) + r"(?![^\W_])"
+            if re.search(pat, low):
+                out.append(n)
+        return out
+
+    return keep
+
+
+def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked, tree) -> None:
     ld_ids = {o["@id"]: o for o in ld_objs if isinstance(o.get("@id"), str)}
+    shown = _shown_filter(tree)
     # 1. JSON-LD authors of the article
     for o in ld_ranked:
         people = _ld_people(o.get("author"), ld_ids) or _ld_people(o.get("creator"), ld_ids)
@@ -936,12 +1017,13 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked) -> 
             for n in _names(name, strict=False, blocked=blocked):
                 if n not in names:
                     names.append(n)
+        names = shown(names)
         if names:
             meta.authors = names
             meta.evidence["authors"] = Evidence("json-ld:author", "; ".join(raws))
             return
     if ld_loose.get("author"):
-        names = _names(ld_loose["author"], strict=False, blocked=blocked)
+        names = shown(_names(ld_loose["author"], strict=False, blocked=blocked))
         if names:
             meta.authors = names
             meta.evidence["authors"] = Evidence("json-ld:author", ld_loose["author"])
@@ -958,6 +1040,7 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked) -> 
             for n in _names(v, strict=False, blocked=blocked):
                 if n not in names:
                     names.append(n)
+        names = shown(names)
         if names:
             meta.authors = names
             meta.evidence["authors"] = Evidence(f"meta:{k}", "; ".join(vals))
@@ -967,7 +1050,7 @@ def _pick_authors(meta, metas, ld_ranked, ld_objs, ld_loose, cands, blocked) -> 
         label = _clean((metas.get(f"twitter:label{i}") or [""])[0]).casefold()
         if label in ("written by", "geschrieben von", "verfasst von", "von", "by", "author", "autor", "écrit par", "escrito por"):
             raw = (metas.get(f"twitter:data{i}") or [""])[0]
-            names = _names(raw, strict=False, blocked=blocked)
+            names = shown(_names(raw, strict=False, blocked=blocked))
             if names:
                 meta.authors = names
                 meta.evidence["authors"] = Evidence(f"meta:twitter:data{i}", raw)
@@ -1027,6 +1110,11 @@ _REGION_ZONES = {
     "ru": "Europe/Moscow", "ua": "Europe/Kyiv", "tr": "Europe/Istanbul", "il": "Asia/Jerusalem",
     "ar": "America/Argentina/Buenos_Aires", "br": "America/Sao_Paulo", "uy": "America/Montevideo",
     "cl": "America/Santiago", "mx": "America/Mexico_City", "pe": "America/Lima", "ve": "America/Caracas",
+    "bo": "America/La_Paz", "co": "America/Bogota", "ec": "America/Guayaquil", "py": "America/Asuncion",
+    "cr": "America/Costa_Rica", "gt": "America/Guatemala", "pa": "America/Panama", "do": "America/Santo_Domingo",
+    "cu": "America/Havana", "pr": "America/Puerto_Rico", "hn": "America/Tegucigalpa", "ni": "America/Managua",
+    "sv": "America/El_Salvador", "aw": "America/Aruba", "ph": "Asia/Manila", "id": "Asia/Jakarta",
+    "th": "Asia/Bangkok", "vn": "Asia/Ho_Chi_Minh", "my": "Asia/Kuala_Lumpur", "pk": "Asia/Karachi",
     "us": "America/New_York", "ca": "America/Toronto", "jp": "Asia/Tokyo", "cn": "Asia/Shanghai",
     "hk": "Asia/Hong_Kong", "tw": "Asia/Taipei", "kr": "Asia/Seoul", "in": "Asia/Kolkata", "sg": "Asia/Singapore",
     "au": "Australia/Sydney", "nz": "Pacific/Auckland", "za": "Africa/Johannesburg", "ng": "Africa/Lagos",
@@ -1065,20 +1153,92 @@ def _set_date(meta: Metadata, d: date, source: str, raw) -> None:
 
 
 _AFTER_H1 = 300
+_UTC_STAMP = re.compile(r"\d\d:\d\d(?::\d\d)?(?:[.,]\d+)?\s*(?:Z|[+-]00:?00|GMT|UTC)\b", re.I)
 
 
 def _pick_date(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz) -> None:
     _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz)
+    ev = meta.evidence.get("published")
+    if meta.published and ev is not None and ev.source not in ("text", "url"):
+        # the date printed by the headline is the one readers (and the people who annotate pages) take
+        # as the article's: when the structured data says something else (a first draft, an import,
+        # a stamp in another time zone, an update shown as the date), the printed date wins.  It
+        # does not when the structured date is printed there too ("20. Mai 2007 ... 19.5.2007") or
+        # when the printed one is the same numbers read the other way round (11/01/2021).
+        near = _near_headline(h1s, month_first)
+        if near:
+            shown, raw, every = near
+            pre = date.fromisoformat(meta.published)
+            swapped = shown.day <= 12 and _mk_date(shown.year, shown.day, shown.month) == pre
+            if shown != pre and pre not in every and not swapped:
+                _set_date(meta, shown, "text:headline", raw)
     # a full date in the url is when the page was created: a later date from the markup is a
-    # re-publication or an update, so the url's wins
+    # re-publication or an update, so the url's wins; one day off either way is the same moment
+    # seen from another time zone (a UTC stamp against the newsroom's local date in the path)
     m = _URL_DATE.search(page_url or "")
     if m and meta.published and meta.evidence.get("published", Evidence("", "")).source != "url":
         d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if d and (date.fromisoformat(meta.published) - d).days > 2:
-            _set_date(meta, d, "url", page_url)
+        if d:
+            delta = (date.fromisoformat(meta.published) - d).days
+            utc = bool(_UTC_STAMP.search(meta.evidence["published"].raw))
+            if delta > 2 or (abs(delta) == 1 and utc):
+                _set_date(meta, d, "url", page_url)
+
+
+_CAPTION_AFTER = re.compile(r"^\W{0,3}(?:photo|foto|bild|image|credit|getty|quelle|source|©)", re.I)
+_MACHINE_STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d")
+
+
+def _near_headline(h1s, month_first) -> tuple[date, str, list[date]] | None:
+    """The first date written just before or after the headline, as the reader sees it.
+
+    Also returns every date in that stretch of text.  A date that a photo credit follows is the
+    picture's, and an ISO timestamp with a 'T' is a machine's leftover, not the date shown."""
+    if not h1s:
+        return None
+    h1 = h1s[0]
+    parent = h1.getparent()
+    t = _text(h1, 300)
+    for container in (parent, parent.getparent() if parent is not None else None):
+        if container is None or not t:
+            continue
+        txt = _text(container, 4000, spaced=True)
+        pos = txt.find(t)
+        if pos < 0:
+            continue
+        window = txt[max(0, pos - 200) : pos + len(t) + _AFTER_H1]
+        first = None
+        every: list[date] = []
+        start = 0
+        while start < len(window) and len(every) < 8:
+            found = _date_in(window[start:], month_first=month_first)
+            if not found:
+                break
+            at = start + found[1]
+            every.append(found[0])
+            tail = window[at : at + 60]
+            end = re.search(r"(?:19|20)\d\d", tail)
+            after = tail[end.end() :] if end else ""
+            if first is None and not _MACHINE_STAMP.match(tail) and not _CAPTION_AFTER.match(re.sub(r"^[\d:.,\s]*(?:uhr|h|am|pm)?\.?", "", after, flags=re.I)):
+                first = (found[0], window[max(0, at - 20) : at + 40])
+            start = at + 6
+        if first:
+            return first[0], first[1], every
+    return None
 
 
 def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page_url, tree, month_first, tz) -> None:
+    # the publication dates the meta tags give, one vote per tag name
+    votes: dict[date, list[tuple[str, str]]] = {}
+    for k, vals in metas.items():
+        rank = _PUB_META.get(k)
+        if rank is None or rank > 3:
+            continue
+        for v in vals:
+            d = _parse_date(v, month_first=month_first, tz=tz)
+            if d:
+                votes.setdefault(d, []).append((k, v))
+                break
     # 1. JSON-LD datePublished of the article (then dateCreated)
     for key in ("datePublished", "dateCreated"):
         for o in ld_ranked:
@@ -1087,6 +1247,13 @@ def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page
                 v = next((x for x in v if isinstance(x, str)), None)
             d = _parse_date(v, tz=tz)
             if d:
+                # JSON-LD is often generated apart from the page (a stale copy, the first import):
+                # when it stands alone against a date that two or more meta tags repeat, the tags win
+                if votes and d not in votes:
+                    top = max(votes, key=lambda x: len(votes[x]))
+                    if len(votes[top]) >= 2:
+                        k, mv = votes[top][0]
+                        return _set_date(meta, top, f"meta:{k}", mv)
                 return _set_date(meta, d, f"json-ld:{key}", v)
         v = ld_loose.get(key)
         d = _parse_date(v, tz=tz)
@@ -1165,7 +1332,7 @@ def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page
         score = 3
         if _UPDATED_HINT.search(cls) or _UPDATED_HINT.search(raw[:30]):
             score = 7
-        elif re.search(r"publi|posted|entry-date|created|pubdate", cls):
+        elif re.search(r"publi|posted|post[-_]?date|entry-date|created|pubdate", cls):
             score = 1
         if _in_noise(el, 6):
             score += 4
@@ -1181,6 +1348,11 @@ def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page
             d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             if d:
                 return _set_date(meta, d, "url", page_url)
+        m = _URL_DATE_DMY.search(page_url)
+        if m:
+            d = _mk_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            if d:
+                return _set_date(meta, d, "url", page_url)
     # 5. a date the text labels as the publication date ("Veröffentlicht am 3. Mai 2019")
     body = tree.find("body")
     body_text = _text(body, 60000, spaced=True) if body is not None else ""
@@ -1189,20 +1361,9 @@ def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page
         if found and found[1] <= 12:
             return _set_date(meta, found[0], "text", body_text[m.start() : m.end() + found[1] + 30])
     # 6. the visible text near the headline
-    if h1s:
-        h1 = h1s[0]
-        parent = h1.getparent()
-        t = _text(h1, 300)
-        for container in (parent, parent.getparent() if parent is not None else None):
-            if container is None or not t:
-                continue
-            txt = _text(container, 4000, spaced=True)
-            pos = txt.find(t)
-            if pos >= 0:
-                window = txt[max(0, pos - 200) : pos + len(t) + _AFTER_H1]
-                found = _date_in(window, month_first=month_first)
-                if found:
-                    return _set_date(meta, found[0], "text", window[max(0, found[1] - 20) : found[1] + 40])
+    near = _near_headline(h1s, month_first)
+    if near:
+        return _set_date(meta, near[0], "text", near[1])
     # 7. what is left: an updated/modified date, then a weakly placed one
     if scored:
         top = scored[0]
@@ -1217,7 +1378,12 @@ def _pick_date_signals(meta, metas, ld_ranked, ld_loose, times, cands, h1s, page
             d = _parse_date(v, month_first=month_first, tz=tz)
             if d:
                 return _set_date(meta, d, f"meta:{k}", v)
-    # 8. the first date in the page's text that is not labelled as something else
+    # 8. an update the text labels as such
+    for m in _UPDATE_LABEL.finditer(body_text):
+        found = _date_in(body_text[m.end() : m.end() + 40], month_first=month_first)
+        if found and found[1] <= 12:
+            return _set_date(meta, found[0], "text:updated", body_text[m.start() : m.end() + found[1] + 30])
+    # 9. the first date in the page's text that is not labelled as something else
     txt = body_text
     start = 0
     while txt and start < len(txt):
