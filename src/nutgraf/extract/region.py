@@ -232,7 +232,9 @@ def standfirst(blocks: list[Block], weights: list[float], container: HtmlElement
     for b, w in zip(blocks, weights):
         if b.el in body:
             break  # only what stands before the body
-        if b.el in inside_region and w > 0 and b.link_density < 0.3 and b.kind in ("p", "loose"):
+        if b.el in inside_region and w > 0 and b.link_density < 0.3 and (
+            b.kind in ("p", "loose") or (b.kind == "heading" and len(b.text) >= 60)  # a deck under the headline
+        ):
             if not any(f in inside_region for f in b.furniture):
                 lead.append(b.el)
     return lead
