@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+DATA   ?= ../shared/data
 
 .PHONY: install demo test bench clean
 
@@ -27,17 +28,15 @@ test: install
 	$(PY) -m pytest -q
 
 # The benchmark also needs the reference extractors (the `bench` extra) and ../shared/data.
-# Extra arguments: make bench ARGS="--data DIR"
+# Another data folder: make bench DATA=/path/to/data
 $(VENV)/.installed-bench: pyproject.toml | $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[bench,test]'
 	@touch $@
 
 bench: $(VENV)/.installed-bench
-	@if [ -f bench/extraction.py ]; then \
-		$(PY) bench/extraction.py $(ARGS); \
-	else \
-		echo "bench/extraction.py does not exist yet; nothing to run"; \
-	fi
+	$(PY) bench/extraction.py --data $(DATA)
+	$(PY) bench/metadata.py --data $(DATA)
+	@if [ -f bench/textclean.py ]; then $(PY) bench/textclean.py --data $(DATA); fi
 
 # Build outputs and caches only; the virtual environment stays (rm -rf .venv to rebuild it).
 clean:
