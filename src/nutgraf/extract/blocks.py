@@ -50,12 +50,12 @@ _FURNITURE_WORDS = frozenset(
     respond sidebar widget widgets footer masthead navbar nav navigation menu topnav subnav pagination
     pager tags tagcloud taglist keywords byline author authors dateline timestamp date published
     caption credit credits copyright disclaimer modal popup overlay toolbar skip skiplink print email
-    login paywall offer upsell teaser teasers rail aside hidden visually sr screenreader signin
+    login paywall offer upsell teaser teasers rail aside visually sr screenreader signin
     jump newsletterbox readmore morestories moreon seealso alsoread""".split()
 )
 # Furniture words that are also common on real content wrappers: they only count when the
 # element is small relative to the page (checked by the caller with the element's text size).
-_WEAK_WORDS = frozenset("banner widget tags date published author byline caption header rail teaser hidden".split())
+_WEAK_WORDS = frozenset("banner widget tags date published author byline caption header rail teaser".split())
 _SPLIT = re.compile(r"[-_\s:./]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
