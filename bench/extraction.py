@@ -133,20 +133,23 @@ def load_scrapinghub(data: Path) -> list[dict]:
     return pages
 
 
-def load_trafilatura(data: Path) -> list[dict]:
+def trafilatura_raw_pages(data: Path):
+    """(url, gold item, raw bytes) for each page of trafilatura's evaluation set."""
     base = data / "extraction" / "trafilatura-eval"
     gold = json.loads((base / "evaldata.json").read_text())
-    pages = []
     for url, item in gold.items():
         path = base / "pages" / item["file"]
         if not path.exists():
             path = base / "pages" / (item["file"] + ".gz")
         if not path.exists():
             continue
-        raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
-        pages.append({"id": item["file"], "url": url, "html": decode_html(raw).text,
-                      "with": item.get("with", []), "without": item.get("without", [])})
-    return pages
+        yield url, item, gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+
+
+def load_trafilatura(data: Path) -> list[dict]:
+    return [{"id": item["file"], "url": url, "html": decode_html(raw).text,
+             "with": item.get("with", []), "without": item.get("without", [])}
+            for url, item, raw in trafilatura_raw_pages(data)]
 
 
 def score_snippets(pages: list[dict], outputs: list[str]) -> dict[str, float]:

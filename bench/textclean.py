@@ -39,7 +39,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(BENCH))
 
-from extraction import prf, score_snippets, shingle_match  # noqa: E402
+from extraction import prf, score_snippets, shingle_match, trafilatura_raw_pages  # noqa: E402
 
 from nutgraf.extract.decode import decode_html  # noqa: E402
 
@@ -124,16 +124,8 @@ def load_scrapinghub(data: Path) -> list[dict]:
 
 
 def load_trafilatura(data: Path) -> list[dict]:
-    base = data / "extraction" / "trafilatura-eval"
-    gold = json.loads((base / "evaldata.json").read_text())
     pages = []
-    for url, item in gold.items():
-        path = base / "pages" / item["file"]
-        if not path.exists():
-            path = base / "pages" / (item["file"] + ".gz")
-        if not path.exists():
-            continue
-        raw = gzip.open(path).read() if path.suffix == ".gz" else path.read_bytes()
+    for url, item, raw in trafilatura_raw_pages(data):
         text, lang = _render(raw)
         pages.append({"id": item["file"], "url": url, "text": text, "lang": lang,
                       "with": item.get("with", []), "without": item.get("without", [])})

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from nutgraf.extract.dates import MONTHS
 from nutgraf.model import Evidence
 
 
@@ -110,28 +111,9 @@ def _plain(value: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # dates
 
-_MONTHS: dict[str, int] = {}
-for _num, _names in enumerate(
-    [
-        "january jan januar jänner jän janvier janv enero gennaio januari janeiro styczeń stycznia",
-        "february feb februar février fevrier févr fév fevr febrero febbraio februari fevereiro",
-        "march mar märz maerz mär mars marzo maart março marco",
-        "april apr avril avr abril aprile",
-        "may mai mayo maggio mei maio",
-        "june jun juni juin junio giugno junho",
-        "july jul juli juillet juil julio luglio julho",
-        "august aug août aout agosto augustus",
-        "september sep sept septembre septiembre setiembre settembre setembro",
-        "october oct oktober okt octobre octubre ottobre outubro",
-        "november nov novembre noviembre novembro",
-        "december dec dezember dez décembre decembre déc dic diciembre dicembre dezembro",
-    ],
-    start=1,
-):
-    for _n in _names.split():
-        _MONTHS[_n] = _num
+# month names: nutgraf.extract.dates.MONTHS
 
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _ISO = re.compile(r"(?<!\d)((?:19|20)\d\d)[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _ISO_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:T|\b)")
 _NUM_DMY = re.compile(r"(?<![\d.:/])(\d{1,2})\s?([./-]|\s\|)\s?(\d{1,2})\s?\2\s?((?:19|20)\d\d)(?![\d])")
@@ -197,7 +179,7 @@ def _date_in(text: str, *, month_first: bool = False) -> tuple[date, int] | None
     for m in _DAY_MONTH.finditer(text):
         if best and m.start() >= best[1]:
             break
-        mon = _MONTHS.get(m.group(2).casefold())
+        mon = MONTHS.get(m.group(2).casefold())
         d = _mk_date(int(m.group(3)), mon, int(m.group(1))) if mon else None
         if d:
             best = (d, m.start())
@@ -205,7 +187,7 @@ def _date_in(text: str, *, month_first: bool = False) -> tuple[date, int] | None
     for m in _MONTH_DAY.finditer(text):
         if best and m.start() >= best[1]:
             break
-        mon = _MONTHS.get(m.group(1).casefold())
+        mon = MONTHS.get(m.group(1).casefold())
         d = _mk_date(int(m.group(3)), mon, int(m.group(2))) if mon else None
         if d:
             best = (d, m.start())
@@ -245,7 +227,7 @@ def _local_date(value: str, tz) -> date | None:
         m = _RFC_TIME.search(value)
         if not m:
             return None
-        mo = _MONTHS.get(m.group(2).casefold())
+        mo = MONTHS.get(m.group(2).casefold())
         if not mo:
             return None
         d, y, hh, mi = int(m.group(1)), int(m.group(3)), int(m.group(4)), int(m.group(5))

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from nutgraf.extract.dates import MONTHS
+
 # --- splitting -----------------------------------------------------------------------------
 
 # Only CR, LF and CRLF end a line: str.splitlines() would also split on form feeds and
@@ -236,26 +238,6 @@ _DATE_LEAD = re.compile(
     r"\s*:?\s*",
     re.I,
 )
-_MONTHS = {}
-for _i, _names in enumerate(
-    [
-        "jan january januar janvier enero gennaio janeiro jän jänner",
-        "feb february februar février fevrier febrero febbraio fevereiro",
-        "mar march märz maerz mars marzo março",
-        "apr april avril abril aprile",
-        "may mai mayo maggio maio",
-        "jun june juni juin junio giugno junho",
-        "jul july juli juillet julio luglio julho",
-        "aug august août aout agosto",
-        "sep sept september septembre septiembre settembre setembro",
-        "oct october oktober octobre octubre ottobre outubro okt",
-        "nov november novembre noviembre novembro",
-        "dec december dezember décembre decembre diciembre dicembre dezembro dez déc",
-    ],
-    start=1,
-):
-    for _n in _names.split():
-        _MONTHS[_n] = _i
 _MONTH = r"(?P<mon>[A-Za-zäéûçÄÉ]{3,10})\.?"
 _DATE_FORMS = [
     re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d?)-(?P<d>\d\d?)"),
@@ -285,7 +267,7 @@ def parse_date(s: str) -> tuple[str, tuple[int, int]] | None:
         g = m.groupdict()
         y = int(g["y"])
         if g.get("mon"):
-            mon = _MONTHS.get(g["mon"].lower().rstrip("."))
+            mon = MONTHS.get(g["mon"].lower().rstrip("."))
             if not mon:
                 continue
             d = int(g["d"])
