@@ -143,55 +143,43 @@ def _mk_date(y: int, m: int, d: int) -> date | None:
     return value
 
 
+def _numeric_date(a: int, b: int, y: int, month_first: bool) -> date | None:
+    """'a/b/y' read day-first unless the page reads month-first (or a cannot be a month)."""
+    if a > 12 or (not month_first and b <= 12):
+        return _mk_date(y, b, a)
+    return _mk_date(y, a, b)
+
+
+def _full_year(yy: int) -> int:
+    return 2000 + yy if 2000 + yy <= datetime.now(timezone.utc).year else 1900 + yy
+
+
+def _named_date(y: int, month_name: str, d: int) -> date | None:
+    month = MONTHS.get(month_name.casefold())
+    return _mk_date(y, month, d) if month else None
+
+
 def _date_in(text: str, *, month_first: bool = False) -> tuple[date, int] | None:
     """The first plausible date written in ``text``, and where it starts."""
-    best: tuple[date, int] | None = None
     if not text:
         return None
-    for m in _ISO.finditer(text):
-        d = _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        if d:
-            best = (d, m.start())
-            break
-    for m in _NUM_DMY.finditer(text):
-        if best and m.start() >= best[1]:
-            break
-        a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        if a > 12 or (not month_first and b <= 12):
-            d = _mk_date(y, b, a)
-        else:
-            d = _mk_date(y, a, b)
-        if d:
-            best = (d, m.start())
-            break
-    for m in _NUM_DMY_SHORT.finditer(text):
-        if best and m.start() >= best[1]:
-            break
-        a, b, yy = int(m.group(1)), int(m.group(3)), int(m.group(4))
-        y = 2000 + yy if 2000 + yy <= datetime.now(timezone.utc).year else 1900 + yy
-        if a > 12 or (not month_first and b <= 12):
-            d = _mk_date(y, b, a)
-        else:
-            d = _mk_date(y, a, b)
-        if d:
-            best = (d, m.start())
-            break
-    for m in _DAY_MONTH.finditer(text):
-        if best and m.start() >= best[1]:
-            break
-        mon = MONTHS.get(m.group(2).casefold())
-        d = _mk_date(int(m.group(3)), mon, int(m.group(1))) if mon else None
-        if d:
-            best = (d, m.start())
-            break
-    for m in _MONTH_DAY.finditer(text):
-        if best and m.start() >= best[1]:
-            break
-        mon = MONTHS.get(m.group(1).casefold())
-        d = _mk_date(int(m.group(3)), mon, int(m.group(2))) if mon else None
-        if d:
-            best = (d, m.start())
-            break
+    readers = (
+        (_ISO, lambda m: _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))),
+        (_NUM_DMY, lambda m: _numeric_date(int(m.group(1)), int(m.group(3)), int(m.group(4)), month_first)),
+        (_NUM_DMY_SHORT,
+         lambda m: _numeric_date(int(m.group(1)), int(m.group(3)), _full_year(int(m.group(4))), month_first)),
+        (_DAY_MONTH, lambda m: _named_date(int(m.group(3)), m.group(2), int(m.group(1)))),
+        (_MONTH_DAY, lambda m: _named_date(int(m.group(3)), m.group(1), int(m.group(2)))),
+    )
+    best: tuple[date, int] | None = None
+    for pattern, read in readers:
+        for m in pattern.finditer(text):
+            if best and m.start() >= best[1]:
+                break  # an earlier date was already found by another format
+            d = read(m)
+            if d:
+                best = (d, m.start())
+                break
     return best
 
 
