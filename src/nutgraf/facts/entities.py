@@ -147,6 +147,8 @@ def _relabel(doc: "Doc", ent) -> str | None:
         if after in {"secretary", "minister", "ministry", "department", "spokesman",
                      "spokeswoman", "committee", "official", "officials"}:
             return None
+    if label == "GPE" and len(ent) == 1 and ent[0].tag_ == "JJ":
+        return "NORP"  # 'Ukrainian' forces: an adjective of nationality, not the place
     if label == "PRODUCT":
         before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
         if before in {"in", "at", "near", "from", "to", "via"} and ent.text[:1].isupper():
@@ -161,11 +163,45 @@ def _mentions(doc: "Doc") -> list[Mention]:
         label = _relabel(doc, ent)
         if label is None:
             continue
-        start, end = _trim(text, ent.start_char, ent.end_char)
+        first = ent.start
+        # 'Later Olaf Scholz': a sentence-opening adverb is not part of the name
+        while first < ent.end - 1 and doc[first].pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ"):
+            first += 1
+        start, end = _trim(text, doc[first].idx, ent.end_char)
         if end <= start or not any(ch.isalpha() for ch in text[start:end]):
             continue
         out.append(Mention(start, end, label, text[start:end]))
-    return out
+    return _harmonise_people(out)
+
+
+def _harmonise_people(mentions: list[Mention]) -> list[Mention]:
+    """The small model tags one person PERSON here and ORG or GPE there ('Olaf Scholz' as
+    an ORG, 'Scholz' as a GPE).  A mention whose words are a person's name seen elsewhere
+    in the article as PERSON (the full name, a near spelling of it, or its surname alone)
+    is that person."""
+    for _ in range(2):  # a second pass sees the full names the first one relabelled
+        people = [_strip_titles(_normal(m.text)) for m in mentions if m.label == "PERSON"]
+        full = [w for w in people if len(w) >= 2]
+        if full:
+            _relabel_as_people(mentions, full)
+    return mentions
+
+
+def _relabel_as_people(mentions: list[Mention], full: list[list[str]]) -> None:
+    for m in mentions:
+        if m.label not in ("ORG", "GPE", "NORP", "LOC", "PRODUCT", "FAC"):
+            continue
+        words = _normal(m.text).split()
+        if not words or any(ABBREVIATIONS.get(w) for w in words):
+            continue
+        for name in full:
+            if len(words) == len(name) and all(_similar(a.lower(), b.lower())
+                                               for a, b in zip(words, name)):
+                m.label = "PERSON"
+                break
+            if len(words) == 1 and words[0] == name[-1] and len(words[0]) > 3:
+                m.label = "PERSON"
+                break
 
 
 def _initials(name: str) -> str:
@@ -208,6 +244,10 @@ class _Clusterer:
                 return c
             if m.label == "PERSON":
                 if self._same_person(words, forms):
+                    return c
+            elif m.label == "NORP":
+                # 'Russians' and 'Russian' are one group
+                if any(name.rstrip("s") == f.rstrip("s") for f in forms):
                     return c
             elif m.label in ("ORG", "GPE", "LOC", "FAC"):
                 expanded = ABBREVIATIONS.get(name, name)

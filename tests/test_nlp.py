@@ -1,0 +1,26 @@
+"""The pinned spaCy model: the right one is installed, and it is loaded once."""
+
+from nutgraf.facts import nlp
+
+
+def test_installed_model_is_the_pinned_one():
+    # A swapped or re-trained wheel would change every fact downstream: notice it.
+    info = nlp.model_info()
+    assert info["name"] == nlp.MODEL_NAME
+    assert info["version"] == nlp.MODEL_VERSION
+    assert info["spacy_version"] == ">=3.7.5,<3.9.0"  # as the official 3.8.0 release
+    assert abs(info["ents_f"] - 0.8433) < 0.001
+
+
+def test_model_loaded_once_per_process():
+    assert nlp.load() is nlp.load()
+
+
+def test_pipeline_has_the_components_facts_read():
+    names = set(nlp.load().pipe_names)
+    assert {"tagger", "parser", "ner", "lemmatizer"} <= names
+
+
+def test_parse_many_keeps_order():
+    docs = list(nlp.parse_many(["First text.", "Second one here.", ""]))
+    assert [d.text for d in docs] == ["First text.", "Second one here.", ""]
