@@ -432,9 +432,22 @@ _NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'’.\-]*(?:[-'’][^\W\d_]+)*\.?$")
 _INITIAL = re.compile(r"^(?:[^\W\d_]\.){1,3}$")
 
 
+# "Mike Blake/Reuters files", "Foto: Jane Doe": a picture credit, not the article's author
+_CREDIT = re.compile(
+    r"\w\s*/\s*(?:reuters|ap|afp|getty|epa|dpa|bloomberg|shutterstock|istock|imago|picture[- ]alliance)\b"
+    r"|^\s*(?:photo|foto|image|bild|picture|credit|illustration)s?\s*(?:by|von|:)"
+    r"|\b(?:file )?photo\b\s*$|\bfiles\s*$",
+    re.I,
+)
+# Honorifics and professional titles written before a name: not part of it.
+_HONORIFICS = {"dr", "dr.", "prof", "prof.", "rechtsanwalt", "rechtsanwältin", "ra", "mag", "mag.",
+               "dipl.-ing.", "ing.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "mme", "m.", "herr", "frau",
+               "pfarrer", "pastor", "rev.", "notar", "notarin", "steuerberater", "steuerberaterin"}
+
+
 def _split_names(text: str) -> list[str]:
     text = _clean(text)
-    if not text:
+    if not text or _CREDIT.search(text):
         return []
     text = _BY_PREFIX.sub("", text, count=1)
     text = _BY_PREFIX.sub("", text, count=1)
@@ -465,6 +478,7 @@ def _org_like(name: str, blocked: set[str]) -> bool:
     if _fold(name) in blocked:
         return True
     low = name.casefold()
+
     if "@" in low or "http" in low or "www." in low or "://" in low or re.search(r"\.(?:com|de|org|net|at|ch|uk|fr|pl|it|es)\b", low):
         return True
     for w in low.split():
@@ -488,6 +502,9 @@ def _valid_name(name: str, *, strict: bool, blocked: set[str]) -> str | None:
     if _org_like(name, blocked):
         return None
     words = name.split()
+    while len(words) > 2 and words[0].casefold() in _HONORIFICS:
+        words = words[1:]
+    name = " ".join(words)
     # "Olivier Minot Olivier Minot": a name printed twice
     if len(words) % 2 == 0 and len(words) >= 4 and words[: len(words) // 2] == words[len(words) // 2 :]:
         words = words[: len(words) // 2]
@@ -934,7 +951,11 @@ def _pick_title(meta, title_tag, h1s, metas, ld_ranked, ld_loose, sites) -> None
 _BLOG_HOSTS = {"wordpress", "blogspot", "blogger", "tumblr", "medium", "substack", "wixsite", "jimdo", "jimdofree",
                "over-blog", "typepad", "livejournal", "hatenablog", "ghost", "weebly", "home", "twoday", "blog"}
 _VISIBLE_TEXT = "//body//text()[not(parent::script or parent::style or parent::noscript or parent::template)]"
-_COPYRIGHT_LINE = re.compile(r"(?:©|\(c\)|copyright)[^.|\n]{0,80}", re.I)
+_COPYRIGHT_LINE = re.compile(
+    r"(?:©|\(c\)|copyright|(?:theme|template|design|designed|powered|website|webdesign|site)\s+(?:by|von|par))"
+    r"[^.|\n]{0,80}",
+    re.I,
+)
 
 
 def _shown_filter(tree):
