@@ -12,7 +12,8 @@ a closing quote); jusText and trafilatura on the lines wrapped in ``<p>``; nutgr
 
 trafilatura's evaluation set (multilingual, 699 pages): its snippet metric, nutgraf
 beside the C4 rule, so a German or French body deleted by the cleaner shows up as lost
-recall.  Also broken down by the page's language where ``html lang`` says it.
+recall.  Also broken down by the page's language where ``html lang`` says it, and by
+halves (even- and odd-indexed pages): tune on one, confirm on the other (``--split``).
 
 Seed (``data/seed/*.txt`` with ``.gold.json``): every ``boilerplate_excluded`` span gone,
 every body paragraph (the lines holding the gold quotes and amounts, and every other
@@ -173,14 +174,25 @@ def bench_scrapinghub(data: Path, methods: list[str], dump: Path | None) -> dict
     return results
 
 
-def bench_trafilatura(data: Path) -> dict:
+def bench_trafilatura(data: Path, split: str = "all") -> dict:
+    """``split``: "even" or "odd" scores only the pages at even or odd positions of the
+    set (tune on one half, confirm on the other); "all" scores every page and reports
+    both halves beside the whole."""
     pages = load_trafilatura(data)
+    if split in ("even", "odd"):
+        pages = pages[0 if split == "even" else 1 :: 2]
     results = {}
+    halves: dict[str, dict] = {}
     by_lang: dict[str, dict] = {}
     for name in ("C4 rule", "nutgraf"):
         outputs, times = run_method(METHODS[name](), pages)
         results[name] = score_snippets(pages, outputs)
         results[name].update(ms_median=1000 * statistics.median(times), empty=sum(not o.strip() for o in outputs))
+        if split == "all":
+            for half, at in (("even", 0), ("odd", 1)):
+                score = score_snippets(pages[at::2], outputs[at::2])
+                score["empty"] = sum(not o.strip() for o in outputs[at::2])
+                halves.setdefault(half, {})[name] = score
         for lang in ("de", "fr"):
             sel = [i for i, p in enumerate(pages) if p["lang"] == lang]
             if sel:
@@ -188,12 +200,19 @@ def bench_trafilatura(data: Path) -> dict:
                 score["pages"] = len(sel)
                 score["empty"] = sum(not outputs[i].strip() for i in sel)
                 by_lang.setdefault(lang, {})[name] = score
-    print_table(f"trafilatura eval set as text ({len(pages)} pages): snippet F1 / P / R", results)
+    label = "" if split == "all" else f", {split}-indexed pages"
+    print_table(f"trafilatura eval set as text ({len(pages)} pages{label}): snippet F1 / P / R", results)
+    for half, rows in halves.items():
+        print(f"  {half:4} pages: " + "; ".join(
+            f"{n} F1 {r['f1']:.3f} P {r['precision']:.3f} R {r['recall']:.3f} empty {r['empty']}" for n, r in rows.items()))
     for lang, rows in by_lang.items():
         print(f"  lang={lang}: " + "; ".join(
             f"{n} F1 {r['f1']:.3f} P {r['precision']:.3f} R {r['recall']:.3f} empty {r['empty']}/{r['pages']}"
             for n, r in rows.items()))
     results["by_language"] = by_lang
+    if halves:
+        results["by_half"] = halves
+    results["split"] = split
     return results
 
 
@@ -250,6 +269,8 @@ def main() -> None:
     ap.add_argument("--sets", default="scrapinghub,trafilatura,seed")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--out", type=Path, default=BENCH / "results" / "textclean.json")
+    ap.add_argument("--split", choices=("all", "even", "odd"), default="all",
+                    help="trafilatura set: score the even- or odd-indexed pages only (default: all, with both halves)")
     ap.add_argument("--dump", type=Path, help="write nutgraf's per-page ScrapingHub scores here")
     args = ap.parse_args()
     import nutgraf
@@ -258,7 +279,7 @@ def main() -> None:
     if "scrapinghub" in args.sets:
         figures["scrapinghub_as_text"] = bench_scrapinghub(args.data, [m for m in args.methods.split(",") if m], args.dump)
     if "trafilatura" in args.sets:
-        figures["trafilatura_eval_as_text"] = bench_trafilatura(args.data)
+        figures["trafilatura_eval_as_text"] = bench_trafilatura(args.data, args.split)
     if "seed" in args.sets:
         figures["seed"] = bench_seed(args.data)
     figures["nutgraf_version"] = nutgraf.__version__

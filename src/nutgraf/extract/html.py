@@ -39,10 +39,24 @@ class MainContent:
 SHORT_ARTICLE = 300
 
 
+# A <noscript> holding this much text is the page's content for readers without scripts
+# (Blogger and other script-rendered sites put the whole post there), not a tracking pixel.
+NOSCRIPT_CONTENT = 200
+
+
+def _open_noscript(tree: HtmlElement) -> None:
+    """Keep the children of a <noscript> that carries the article; the parser reads them
+    as elements, and they are dropped with the element otherwise."""
+    for el in list(tree.iter("noscript")):
+        if len(el) and len("".join(el.itertext()).strip()) >= NOSCRIPT_CONTENT:
+            el.drop_tag()
+
+
 def extract_main(
     tree: HtmlElement, html: str, *, title: str | None = None, deadline: Deadline | None = None
 ) -> MainContent:
     """Find the article in ``tree`` (parsed from ``html``).  Strips scripts from the tree."""
+    _open_noscript(tree)
     # Script and style text would leak into text_content() of inline elements.
     lxml.etree.strip_elements(tree, "script", "style", "noscript", "template", with_tail=False)
     blocks = BlockBuilder(tree, deadline).build()

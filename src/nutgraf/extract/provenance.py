@@ -15,7 +15,9 @@ import re
 from lxml.html import HtmlElement
 
 _OPAQUE = re.compile(
-    r"<!--.*?(?:-->|$)|<(script|style|textarea|title|xmp|noscript|template)\b.*?(?:</\1\s*>|$)",
+    # <noscript> is not here: the parser reads its children as elements, so their start
+    # tags must be counted like any other
+    r"<!--.*?(?:-->|$)|<(script|style|textarea|title|xmp|template)\b.*?(?:</\1\s*>|$)",
     re.I | re.S,
 )
 

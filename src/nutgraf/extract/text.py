@@ -305,6 +305,48 @@ def _drift_tail(units: list[Unit], keep: list[int], title: str | None) -> list[i
     return keep
 
 
+# Furniture that marks the end of an article when it stands between the body and a last
+# bit of prose: section headers, share and subscribe calls, credits, teasers.  (A 'Read
+# more:' link does not: pages set those between paragraphs.)
+_END_MARKS = frozenset({"section", "comments", "call", "social", "credit"})
+_TAIL_SHARE = 0.2  # a tail of at most this share of the body's words ...
+_TAIL_PROSE = 2  # ... and at most this many paragraphs ...
+_TAIL_TOPIC = 0.5  # ... sharing less than this of its words with the article is furniture
+
+
+def _cut_tail(units: list[Unit], keep: list[int], title: str | None) -> list[int]:
+    """Drop a little prose kept beyond the article's end: an author's bio, a site's
+    self-description, a newsletter pitch.  The region search keeps such a paragraph when
+    it outweighs the furniture between it and the body; what gives it away is that it
+    is short next to the body, sits behind a section header or a run of three or more
+    short lines with furniture among them (a share bar, a credit, teasers), and shares
+    few words with the article."""
+    prose = [k for k in keep if _is_prose(units[k])]
+    if len(prose) < 3:
+        return keep
+    for j in range(len(prose) - 1, 0, -1):
+        a, b = prose[j - 1], prose[j]
+        between = units[a + 1 : b]
+        marked = any(u.furniture in _END_MARKS or u.ellipsis or u.tagged for u in between)
+        if not (any(u.barrier for u in between) or (marked and len(between) >= 3)):
+            continue
+        tail, body = prose[j:], prose[:j]
+        tail_words = sum(units[k].words for k in tail)
+        body_words = sum(units[k].words for k in body)
+        if len(tail) > _TAIL_PROSE or tail_words > _TAIL_SHARE * body_words:
+            return keep
+        vocab = _content_words(title or "")
+        for k in body:
+            vocab |= _content_words(units[k].text)
+        words: set[str] = set()
+        for k in tail:
+            words |= _content_words(units[k].text)
+        if words and len(words & vocab) / len(words) < _TAIL_TOPIC:
+            return [k for k in keep if k <= a]
+        return keep
+    return keep
+
+
 def _units(text: str, deadline: Deadline | None) -> list[Unit]:
     units = split_units(text)
     if deadline:
@@ -359,7 +401,7 @@ def _clean(units: list[Unit], *, url: str | None, site: frozenset[str] = frozens
 
     # the topic-drift cut applies to the region's own tail, not to a list the last
     # paragraph announced (list items need not repeat the article's words)
-    keep = _drift_tail(units, kept(first, last), article.title) + kept(last + 1, listed)
+    keep = _drift_tail(units, _cut_tail(units, kept(first, last), article.title), article.title) + kept(last + 1, listed)
 
     if not keep:
         # A real article never comes back empty: if some line still reads as prose

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
 
+from nutgraf.extract import phrases
 from nutgraf.extract.dates import MONTHS
 
 # --- splitting -----------------------------------------------------------------------------
@@ -157,71 +158,23 @@ def normalise(s: str) -> str:
 
 
 # --- furniture phrases -----------------------------------------------------------------------
-# Each list is a handful of phrases in the languages the project sees most; they only
-# ever act on short lines (see measure()).
+# The vocabulary lives in ``phrases`` (one multilingual table per kind); it only ever acts
+# on short lines, except the notices that come as whole sentences (see furniture_kind()).
 
-_SECTION_HEADERS = re.compile(
-    r"^(?:related(?: articles?| stories| posts| news| content| coverage| topics| reading)?"
-    r"|read (?:more|also|next)|also read|see also|more (?:from|on|about|stories|news|in)\b.*"
-    r"|more like this|you (?:may|might) (?:also )?(?:like|enjoy|be interested)\b.*"
-    r"|recommended(?: for you| stories| articles)?|don[’']?t miss|do not miss|most (?:read|popular|viewed|shared)"
-    r"|trending(?: now| stories)?|top stories|popular (?:posts|stories|articles)|latest (?:news|stories|posts|articles)"
-    r"|what to read next|editor[’']?s picks|(?:other|similar|recent) (?:posts|articles|stories)"
-    r"|related(?: \w+)?|more (?:\w+\s*){1,3}"
-    r"|(?:sponsored|promoted|partner) (?:content|stories|links)|around the web|from (?:our|the) partners?|from the web"
-    r"|lesen sie auch|mehr zum thema|weitere artikel|das könnte sie auch interessieren|auch interessant"
-    r"|(?:à )?lire aussi|voir aussi|sur le même sujet|à découvrir aussi"
-    r"|lee también|leer más|noticias relacionadas|leia também|leia mais|veja também"
-    r"|leggi anche|articoli correlati)\s*[:.!»›>]*$",
-    re.I,
-)
+_SECTION_HEADERS = phrases.compile_whole_line(phrases.SECTION_HEADERS)
 # Headers that open reader comments.  Unlike a related-links box, which pages also put
 # in the middle of an article, a comment thread only ever follows the article: nothing
 # after such a header is body.
-_COMMENT_HEADERS = re.compile(
-    r"^(?:(?:\d+\s+)?(?:comments?|responses?|replies|reactions)(?: to\b.*)?|leave a (?:comment|reply)|post a comment"
-    r"|add a comment|join the (?:conversation|discussion)|discussion|comments? are closed"
-    r"|(?:\w+\s+){0,2}(?:comments|kommentare|commentaires|comentarios|commenti)"
-    r"|(?:\d+\s+)?(?:kommentare?|commentaires?|comentarios?|commenti)|kommentar schreiben|laisser un commentaire"
-    r"|deja un comentario|lascia un commento)\s*[:.!»›>]*$",
-    re.I,
-)
-# A lead-in that introduces a link ("Read more: Title of another story").
+_COMMENT_HEADERS = phrases.compile_whole_line(phrases.COMMENT_HEADERS)
+# A lead-in that introduces a link ("Read more: Title of another story"), or a link to
+# the next or previous story.
 _LINK_LEADS = re.compile(
-    r"^(?:read (?:more|also|next)|also read|see also|related|more|watch|listen|don[’']?t miss|recommended|"
-    r"lesen sie auch|mehr dazu|auch interessant|lire aussi|à lire|voir aussi|lee también|leia também|leggi anche)"
-    r"\s*[:|»›>–—-]",
+    rf"^\W{{0,2}}(?:(?:{phrases.alternation(phrases.LINK_LEADS)})\s*[:|»›>–—-]|(?:{phrases.alternation(phrases.NEXT_PREVIOUS)})\b)",
     re.I,
 )
-_CALLS = re.compile(
-    r"(?:^share\b|\bshare (?:this|post|article|story|on)\b|\bsharing is caring|^teilen\b|^partager\b|^compartir\b"
-    r"|\bsign (?:up|in)\b|\blog ?in\b|\bsubscri(?:be|bed|ption)\b|\bnewsletter\b|\bfollow us\b|\bfollow @|\bclick here\b"
-    r"|\bdownload (?:our|the) app\b|\bback to top\b|\bskip to (?:main )?content\b|\bprint (?:this|article)\b"
-    r"|\bemail (?:this|article)\b|\badvertisement\b|^anzeige$|^werbung$|^publicité$|^publicidad$|^ad$"
-    r"|\ball rights reserved\b|\balle rechte vorbehalten\b|\btous droits réservés\b|\btodos los derechos\b"
-    r"|©|\bcopyright\b|\bprivacy policy\b|\bterms (?:of|and) (?:use|service|conditions)\b|\bdatenschutz\b"
-    r"|\bimpressum\b|\bmentions légales\b|\bcookies?\b|\bjavascript\b|\bloading\b\W*$"
-    r"|please enter your|enter your (?:comment|name|email)|your email address will not be published"
-    r"|required fields are marked|save my name|notify me|cancel reply|you must be logged in"
-    r"|e-mail-adresse wird nicht veröffentlicht|pflichtfelder sind|in diesem browser speichern"
-    r"|adresse (?:e-mail|de messagerie) ne sera pas publiée|champs obligatoires|dans ce navigateur"
-    r"|correo electrónico no será publicad|campos obligatorios"
-    r"|\bcomment data is processed\b|\breport (?:this|abuse)\b|\bshow (?:more|less)\b|\bload more\b"
-    r"|\bview (?:all|more|comments)\b|\bsee (?:all|more)\b|\btags?:|\bschlagwörter\b|\bthemen:"
-    r"|\bphoto(?:graph)?:|\bimage(?: credit)?:|\bfoto:|\bcredit:|\bgetty images\b|\bshutterstock\b)",
-    re.I,
-)
-# Substrings one of which every _CALLS match contains: a cheap test that spares most
-# lines the (slow, many-branched) regex.
-_CALL_HINTS = (
-    "shar", "sign", "log", "subscri", "newsletter", "follow", "click", "download", "back to", "skip", "print",
-    "email", "advertis", "anzeige", "werbung", "publici", "rights", "rechte", "droits", "derechos", "©",
-    "copyright", "privacy", "terms", "datenschutz", "impressum", "mentions", "cookie", "javascript", "loading",
-    "enter your", "email address", "required", "save my", "notify", "cancel", "logged", "comment data",
-    "report", "show", "load more", "view", "see ", "tag", "schlagw", "themen", "photo", "image", "foto",
-    "credit", "getty", "shutterstock", "teilen", "partager", "compartir", "please", "veröffentlicht", "pflichtfeld",
-    "speichern", "publiée", "obligatoires", "navigateur", "publicad",
-)
+_CALLS = phrases.Finder(phrases.CALLS)
+_NOTICES = phrases.Finder(phrases.NOTICES)
+_CREDITS = re.compile(phrases.alternation(phrases.CREDITS), re.I)
 _SOCIAL = frozenset(
     "facebook twitter x linkedin pinterest whatsapp telegram reddit email e-mail mail print flipboard "
     "instagram youtube tiktok messenger tumblr mix copy link share tweet pin rss sms vk xing".split()
@@ -381,7 +334,7 @@ def furniture_kind(u: Unit) -> str:
         return "comments"
     if w <= 8 and _SECTION_HEADERS.match(s):
         return "section"
-    if w <= 25 and _LINK_LEADS.match(s):
+    if w <= 40 and _LINK_LEADS.match(s):
         return "link"
     if w <= 10 and _COMMENT_SIG.match(s):
         return "comment"
@@ -392,18 +345,13 @@ def furniture_kind(u: Unit) -> str:
         return "date"
     if w <= 12 and byline(s):
         return "byline"
-    low = s.lower()
-    m = None
-    # (no call to action runs longer than 60 words)
-    if low == "ad" or (w <= 60 and any(h in low for h in _CALL_HINTS)):
-        m = _CALLS.search(s)
-    if m:
-        hit = m.group().lower()
-        if w <= 14:
-            return "call"
-        if w <= 60 and ("cookie" in hit or "©" in hit or "copyright" in hit or "rights" in hit or "rechte" in hit
-                        or "droits" in hit or "derechos" in hit or "javascript" in hit):
-            return "call"
+    if w <= 14 and (_CALLS.search(s) or _NOTICES.search(s)):
+        return "call"
+    # (no notice runs longer than 60 words)
+    if w <= 60 and _NOTICES.search(s):
+        return "call"
+    if w <= 40 and _CREDITS.search(s):
+        return "credit"
     return ""
 
 
