@@ -137,3 +137,43 @@ def test_table_rows_inside_the_article_are_kept():
              "<p>The figures come from the transport department's own planning documents, published last year.</p>")
     article = nutgraf.extract(news_page(extra_inside=table))
     assert "North loop | 7 km" in article.text
+
+
+_BODY = ("The committee met for four hours on Tuesday and agreed on a new budget for the "
+         "harbour, after months of argument between the two councils about who should pay. ")
+
+
+def test_post_inside_noscript_is_read_and_located():
+    html = f"""<html><head><title>Harbour budget agreed</title></head><body>
+    <nav><a href="/">Home</a> <a href="/news">News</a></nav>
+    <div class="post-body"><script type="text/template"><p>{_BODY}</p></script>
+    <noscript><p>{_BODY}</p><p>{_BODY.replace('Tuesday', 'Wednesday')}</p></noscript></div>
+    <footer>Contact us</footer></body></html>"""
+    article = nutgraf.extract(html)
+    assert "on Wednesday and agreed" in article.text
+    assert article.text.count("on Tuesday and agreed") == 1  # the script copy is not read
+    for para in article.paragraphs:
+        assert para.source_start is not None
+        assert html[para.source_start:para.source_end].startswith("<p>")
+
+
+def test_ruby_readings_are_not_doubled_into_the_text():
+    ruby = "<ruby>法律<rt>ほうりつ</rt></ruby>"
+    para = f"<p>{ruby}ができて、" + "子どもを守る仕事をする専門の職員を増やすことが決まりました。" * 4 + "</p>"
+    html = f"<html><body><article>{para}{para}</article></body></html>"
+    text = nutgraf.extract(html).text
+    assert "法律ができて" in text and "ほうりつ" not in text
+
+
+def test_live_ticker_entries_are_not_reader_comments():
+    entries = "".join(
+        f'<div class="live-match-comment"><span>{m}\'</span><div class="live-match-comment-body">'
+        f"Minute {m}: the home side pressed high again and forced another corner on the left, "
+        f"but the keeper punched the ball clear before anyone could reach it.</div></div>"
+        for m in range(90, 0, -10)
+    )
+    html = (f"<html><body><h1>Live: Lorient v Lyon</h1><div class='live'>{entries}</div>"
+            "<div class='comments'><p>Reader: great game!</p></div></body></html>")
+    text = nutgraf.extract(html).text
+    assert "Minute 50: the home side" in text
+    assert "Reader: great game" not in text

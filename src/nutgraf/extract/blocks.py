@@ -56,6 +56,8 @@ _FURNITURE_WORDS = frozenset(
 # Furniture words that are also common on real content wrappers: they only count when the
 # element is small relative to the page (checked by the caller with the element's text size).
 _WEAK_WORDS = frozenset("banner widget tags date published author byline caption header rail teaser".split())
+_COMMENT_WORDS = frozenset(("comment", "comments"))
+_LIVE_WORDS = frozenset(("live", "liveblog", "ticker", "liveticker", "match", "minute", "commentary"))
 _SPLIT = re.compile(r"[-_\s:./]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -70,6 +72,10 @@ def furniture_words(el: HtmlElement) -> tuple[set[str], bool]:
         return set(), False
     words = {w.lower() for w in _SPLIT.split(attrs) if w}
     hits = words & _FURNITURE_WORDS
+    if hits & _COMMENT_WORDS and words & _LIVE_WORDS:
+        # 'live-match-comment', 'liveblog-comment': the entries of a live ticker are the
+        # article, not readers' comments
+        hits -= _COMMENT_WORDS
     return hits, bool(hits - _WEAK_WORDS)
 
 

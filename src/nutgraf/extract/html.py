@@ -57,8 +57,10 @@ def extract_main(
 ) -> MainContent:
     """Find the article in ``tree`` (parsed from ``html``).  Strips scripts from the tree."""
     _open_noscript(tree)
-    # Script and style text would leak into text_content() of inline elements.
-    lxml.etree.strip_elements(tree, "script", "style", "noscript", "template", with_tail=False)
+    # Script and style text would leak into text_content() of inline elements; ruby
+    # readings (<rt>, <rp>: the kana over Japanese kanji) would double every annotated word.
+    lxml.etree.strip_elements(tree, "script", "style", "noscript", "template", "rt", "rp",
+                              with_tail=False)
     blocks = BlockBuilder(tree, deadline).build()
     out = MainContent()
     if not blocks:
