@@ -154,7 +154,7 @@ def test_german_article_body_is_kept():
 
 
 def test_site_batch_removes_lines_repeated_across_documents():
-    promo = "Support our journalism: become a member today and get the weekly briefing."
+    promo = "Become a member of the Kellsbay Post today and get the weekly briefing."
     closers = [
         "The council will publish the full engineering report on its website next week.",
         "Shops on the quay said they expected a busy summer whatever the weather brings.",
@@ -232,3 +232,145 @@ def test_typical_article_is_fast():
     for _ in range(20):
         extract_plain_text(text)
     assert (time.perf_counter() - t0) / 20 < 0.005
+
+
+# --- the multilingual furniture vocabulary (extract/phrases.py) and tail signals ------------
+
+from nutgraf.extract import phrases  # noqa: E402
+from nutgraf.extract.textlines import measure, split_units  # noqa: E402
+
+
+def kind(line: str) -> str:
+    units = split_units(line)
+    measure(units)
+    return units[0].furniture
+
+
+@pytest.mark.parametrize("line", [
+    "Ähnliche Artikel", "Verwandte Themen:", "Das könnte Sie auch interessieren", "Weitere Themen", "Über den Autor",
+    "Articles similaires", "Sur le même sujet", "Artículos relacionados", "Otras noticias", "Leia também",
+    "Articoli correlati", "Lees ook", "Zobacz także", "Читайте также", "Further reading", "About the author",
+])
+def test_related_and_author_headers_in_many_languages(line):
+    assert kind(line) == "section"
+
+
+@pytest.mark.parametrize("line", [
+    "Schreibe einen Kommentar", "Hinterlasse eine Antwort", "Kommentar verfassen Antwort abbrechen",
+    "Es gibt noch keine Kommentare.", "Laisser un commentaire", "Deja una respuesta", "Lascia un commento",
+    "Dodaj komentarz", "Оставить комментарий", "Leave a Reply",
+])
+def test_comment_forms_in_many_languages(line):
+    assert kind(line) == "comments"
+
+
+@pytest.mark.parametrize("line", [
+    "Czytaj też: Rząd przyjął nowy budżet", "Lea también: El Congreso aprueba la reforma",
+    "Lesen Sie auch: Neue Regeln für den Nahverkehr", "Leia mais: Governo anuncia novo plano",
+    "Article suivant Le gouvernement présente son budget",
+])
+def test_link_leads_in_many_languages(line):
+    assert kind(line) == "link"
+
+
+@pytest.mark.parametrize("line", [
+    "Artikel teilen", "Tags: Politik, Wahlen, Berlin", "Getaggt mit: Reisen, Italien", "Kategorie: Reisen",
+    "Étiquettes : politique, Europe", "Foto: dpa", "Fot. Jan Kowalski / Agencja Gazeta", "Angemeldet bleiben",
+    "Jetzt für den Newsletter anmelden", "Back to top", "Wir verwenden Cookies, um unsere Website zu verbessern.",
+])
+def test_calls_tags_and_credits(line):
+    assert kind(line) in ("call", "credit")
+
+
+@pytest.mark.parametrize("line", [
+    "Der Bürgermeister eröffnete am Montag die neue Brücke über den Fluss. (Foto: Stadt Kellsbay)",
+    "Die Fähre legte am Abend pünktlich im Hafen an. Foto: Anna Schmidt",
+    "Los vecinos celebraron la reapertura del mercado. (Crédito: Ayuntamiento)",
+])
+def test_captions_ending_in_a_credit(line):
+    assert kind(line) in ("call", "credit")
+
+
+@pytest.mark.parametrize("line", [
+    # whole-sentence notices: newsletter pitches, consent, licences, WordPress post footers
+    "Abonnieren Sie unseren Newsletter und erhalten Sie die wichtigsten Nachrichten jeden Morgen direkt in Ihr "
+    "Postfach, kostenlos und jederzeit kündbar.",
+    "Join thousands of readers who get our best stories delivered straight to your inbox every week, for free.",
+    "Dieser Beitrag wurde veröffentlicht in Reisen, Italien und gekennzeichnet mit Rom, Sommer, Familie von Anna.",
+    "Alle Texte dieses Blogs stehen unter einer Creative Commons Lizenz, Namensnennung 4.0 International, "
+    "sofern nicht anders angegeben.",
+])
+def test_long_notices(line):
+    assert kind(line) == "call"
+
+
+@pytest.mark.parametrize("line", [
+    # body sentences that only brush against the vocabulary stay body
+    "Bake the cookies for twelve minutes, until the edges are golden and the centres still soft.",
+    "The provision of the new law allows councils to borrow against future tax income for flood defences.",
+    "Der Verein verschickt einmal im Monat einen Newsletter an seine Mitglieder, sagte die Vorsitzende.",
+    "He photographed the harbour every morning for a decade, and the pictures now fill three books.",
+    "Mehr als 200 Menschen kamen am Samstag zur Eröffnung des neuen Gemeindezentrums in der Altstadt.",
+])
+def test_body_sentences_are_not_furniture(line):
+    assert kind(line) == ""
+
+
+def test_finder_agrees_with_the_plain_alternation():
+    full = phrases.compile_search(phrases.CALLS)
+    finder = phrases.Finder(phrases.CALLS)
+    lines = ["Share this article", "Tags: a, b", "Foto: dpa", "©2020 Kellsbay Post", "Fot. Jan Nowak",
+             "Nothing to see in this line at all", "Weiter", "Kategorie: Reisen", BODY[0], "Zurück zur Übersicht"]
+    for line in lines:
+        assert bool(finder.search(line)) == bool(full.search(line)), line
+
+
+def test_phrase_hints_are_literals_every_match_contains():
+    assert phrases.hint(r"\bsubscri(?:be|bed|ption)\b") == "subscri"
+    assert phrases.hint(r"\bphoto(?:graph)?s?:") == "photo"
+    assert phrases.hint(r"^(?:fotos?|bild):") is None
+    assert phrases.hint(r"a|b") is None
+
+
+GERMAN_BODY = [
+    "Der Stadtrat von Kellsbay hat am Dienstag beschlossen, die im Februar eingestürzte Hafenmauer für 4,2 "
+    "Millionen Euro neu zu bauen, und damit einen jahrelangen Streit über die Kosten beendet.",
+    "Die Verwaltung hatte zunächst nur eine kleinere Reparatur vorgeschlagen, doch Ingenieure warnten, dass eine "
+    "geflickte Mauer den stärker werdenden Winterstürmen an der Küste kaum ein Jahrzehnt standhalten würde.",
+    "„Wir können nicht jedes Mal die Hauptstraße mit Sandsäcken schützen, wenn der Wind dreht“, sagte Mira Osei, "
+    "die seit zwanzig Jahren die Bäckerei am Kai betreibt und die Bürgerinitiative für die neue Mauer anführte.",
+    "Die Bauarbeiten sollen im Frühjahr beginnen und etwa achtzehn Monate dauern; der Hafen bleibt in dieser Zeit "
+    "für Fischerboote geöffnet, für Segeljachten von Besuchern aber geschlossen.",
+]
+
+
+def test_author_bio_after_the_article_is_dropped():
+    text = "\n".join([
+        "Kellsbay baut die Hafenmauer neu", "", *GERMAN_BODY, "", "Artikel teilen", "Facebook", "Twitter",
+        "Über den Autor",
+        "Hej! Ich bin Jonas, leidenschaftlicher Segler und Autor dieses Blogs. Hier teile ich meine Erfahrungen "
+        "mit euch, und wenn euch ein Beitrag gefällt, freue ich mich über einen Kaffee.",
+        "Ähnliche Beiträge", "Neue Fährverbindung nach Nordholm", "Schreibe einen Kommentar",
+    ])
+    article = extract_plain_text(text)
+    assert article.title == "Kellsbay baut die Hafenmauer neu"
+    assert article.text.split("\n\n") == GERMAN_BODY
+
+
+def test_a_last_paragraph_after_a_photo_credit_is_kept():
+    text = "\n".join([
+        TITLE, "", BODY[0], BODY[1], BODY[2], "Photo: Kellsbay Council", BODY[3], BODY[4], "", "Share this article",
+    ])
+    article = extract_plain_text(text)
+    assert article.text.split("\n\n") == BODY
+
+
+def test_a_pitch_behind_a_share_bar_is_dropped_but_the_body_kept():
+    text = "\n".join([
+        TITLE, "", *BODY, "Share this article", "Facebook", "Twitter", "Email",
+        "Our reporters cover the coast every day of the year, from council meetings to harbour festivals, and "
+        "we rely on readers like you to keep doing it.",
+        "Most read",
+    ])
+    article = extract_plain_text(text)
+    assert article.text.split("\n\n") == BODY

@@ -35,12 +35,15 @@ How one document is cleaned:
    paragraph announces ("Tour dates:") or a numbered list right after it is kept.
 4. Inside the region, furniture phrases, teasers, tagged links, short lines repeated within
    the page or across the site, and bylines/datelines are dropped; a tail of short
-   lines sharing few words with the headline and the body (topic drift) is cut.
+   lines sharing few words with the headline and the body (topic drift) is cut, and so
+   is a last paragraph or two behind a section header or a run of furniture that is
+   small beside the body and off its topic (an author's bio, a newsletter pitch).
 5. Metadata.  The headline becomes ``title``; byline and date lines near the start
    become ``authors`` and ``published``, each with its evidence.
 
-Nothing here is English-only in effect: the phrase lists are small and multilingual and
-act only on short lines, so a German or French body is judged by its shape.
+Nothing here is English-only in effect: the phrase lists (``phrases``) are multilingual and
+act only on short lines, except a few notices that come as whole sentences (consent,
+licences, newsletter sign-ups), so a body in any language is judged by its shape.
 """
 
 from __future__ import annotations

@@ -7,9 +7,11 @@ character range in the input, and computes the shape signals the cleaner weighs 
 terminal punctuation, truncated teasers, bracketed tags, furniture phrases, bylines and
 date lines).
 
-Word lists are kept short and multilingual on purpose: a phrase list can only ever
-*remove* a short line, so a German or French body, which no English list matches, is
-still judged by its shape (long lines that end like sentences), never deleted by it.
+The word lists live in ``phrases`` (multilingual, common template phrases only): a
+phrase can only ever *remove* a line, and apart from a few notices that come as whole
+sentences (consent, licences, newsletter sign-ups, photo credits closing a caption) only
+a short one, so a body in a language no list covers is still judged by its shape (long
+lines that end like sentences), never deleted by it.
 """
 
 from __future__ import annotations
@@ -325,9 +327,10 @@ _COMMENT_SIG = re.compile(r"^.{1,60}\s(?:says|said|wrote|replied|schreibt|sagt|a
 
 
 def furniture_kind(u: Unit) -> str:
-    """The furniture phrase a unit matches ("section", "link", "call", "social",
-    "byline", "date"), or "".  Long lines are exempt from all but cookie and copyright
-    notices, which do come as full sentences."""
+    """The furniture phrase a unit matches ("comments", "section", "link", "comment",
+    "social", "date", "byline", "call", "credit"), or "".  Long lines are exempt from
+    all but the notices that do come as full sentences (consent, licences, sign-ups)
+    and captions closed by a photo credit."""
     s = u.text
     w = u.words
     if (w <= 8 or (w <= 30 and not u.terminal)) and _COMMENT_HEADERS.match(s):
@@ -345,8 +348,14 @@ def furniture_kind(u: Unit) -> str:
         return "date"
     if w <= 12 and byline(s):
         return "byline"
-    if w <= 14 and (_CALLS.search(s) or _NOTICES.search(s)):
-        return "call"
+    if w <= 14:
+        m = _CALLS.search(s)
+        # (a short sentence that only mentions a newsletter or a login is prose: a call
+        # in one is at its start)
+        if m and (m.start() == 0 or not (w >= 8 and u.terminal)):
+            return "call"
+        if _NOTICES.search(s):
+            return "call"
     # (no notice runs longer than 60 words)
     if w <= 60 and _NOTICES.search(s):
         return "call"
