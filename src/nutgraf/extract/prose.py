@@ -31,6 +31,12 @@ _COOKIE_NOTICE = re.compile(
     r"|\bcookies?\b.{0,80}\b(?:policy|richtlinie|settings|einstellungen|zustimm\w*|akzeptier\w*|accept\w*)\b",
     re.I | re.S,
 )
+# Sign-up forms explain how to leave the list; articles rarely do.
+_MAILING_NOTICE = re.compile(
+    r"\b(?:unsubscribe|opt[- ]out at any time|désabonner|désinscri\w*|se désinscrire|abmelden|abbestellen|"
+    r"darse de baja|cancelar (?:la|su) suscripción|disiscriver\w*|liste de diffusion|mailing list)\b",
+    re.I,
+)
 _TRUNCATED = re.compile(r"\w(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
 _PUNCT = re.compile(r"[.,;:!?。、，！？；：،؛]")
@@ -56,7 +62,7 @@ def block_weight(block: Block) -> float:
     ld = block.link_density
     if ld > 0.5:
         return -n * ld  # navigation, teaser lists
-    if n < 500 and _COOKIE_NOTICE.search(block.text):
+    if n < 500 and (_COOKIE_NOTICE.search(block.text) or _MAILING_NOTICE.search(block.text)):
         return -float(n)
     if n < 500 and _TRUNCATED.search(block.text):
         return 0.0  # a teaser's excerpt, cut off mid-sentence
