@@ -34,8 +34,13 @@ _COOKIE_NOTICE = re.compile(
 # Sign-up forms explain how to leave the list; articles rarely do.
 _MAILING_NOTICE = re.compile(
     r"\b(?:unsubscribe|opt[- ]out at any time|désabonner|désinscri\w*|se désinscrire|abmelden|abbestellen|"
-    r"darse de baja|cancelar (?:la|su) suscripción|disiscriver\w*|liste de diffusion|mailing list)\b",
-    re.I,
+    r"darse de baja|cancelar (?:la|su) suscripción|disiscriver\w*|liste de diffusion|mailing list)\b"
+    # 'Enter your email address to follow this blog', 'Gib deine E-Mail-Adresse ein, um … zu folgen'
+    r"|\b(?:e-?mail[- ]?(?:adresse|address)|adresse (?:e-?mail|électronique)|correo electrónico)\b"
+    r".{0,80}\b(?:folgen|follow|abonn\w*|subscri\w*|suscri\w*|benachrichtigung\w*|notifications?|recevoir)\b"
+    # the site's licence line
+    r"|\bcreative commons\b.{0,60}\b(?:licen[cs]\w*|lizen\w*)\b|\b(?:licensed under|lizenziert unter|sous licence)\b",
+    re.I | re.S,
 )
 _TRUNCATED = re.compile(r"\w(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
