@@ -177,3 +177,22 @@ def test_live_ticker_entries_are_not_reader_comments():
     text = nutgraf.extract(html).text
     assert "Minute 50: the home side" in text
     assert "Reader: great game" not in text
+
+
+def test_deck_heading_under_the_headline_is_kept_but_not_the_byline_box():
+    deck = "In three coastal towns the council wants to stop the rents rising until the crisis is over"
+    html = f"""<html><body><article><h1>Rent freeze on the coast</h1><h2>{deck}</h2>
+    <ul class="infoline"><li>By Jane Doe</li><li>29.04.2020, 12:01</li></ul>
+    <div class="content"><p>{_BODY}</p><p>{_BODY}</p></div></article></body></html>"""
+    text = nutgraf.extract(html).text
+    assert text.startswith(deck)
+    assert "Jane Doe" not in text and "12:01" not in text
+
+
+def test_subtitle_above_a_picture_starts_the_article():
+    html = f"""<html><body><div class="story"><h3>First trial of a robot that draws blood samples</h3>
+    <figure><img src="x.jpg"><figcaption>The prototype.</figcaption></figure>
+    <p>{_BODY}</p><p>{_BODY}</p></div><div class="footer"><a href="/">Home</a></div></body></html>"""
+    text = nutgraf.extract(html).text
+    assert text.startswith("First trial of a robot")
+    assert "The prototype." not in text

@@ -186,11 +186,16 @@ def _extend_head(inside: list[tuple[Block, float]], first: int) -> int:
     i = first - 1
     while i >= 0:
         b = inside[i][0]
+        if b.kind == "caption" and i > 0:
+            i -= 1  # a picture between the subtitle and the first paragraph
+            continue
         if b.link_density > 0.3 or b.kind == "caption" or BOILERPLATE.match(b.text):
             break
         if not _close_kin(b.el, anchor) or b.el.getparent() is not anchor.getparent():
             break
         i -= 1
+    while i + 1 < first and inside[i + 1][0].kind == "caption":
+        i += 1  # the run starts at a line of text, not at a picture
     return i + 1
 
 
@@ -216,24 +221,32 @@ def prose_siblings(blocks: list[Block], weights: list[float], container: HtmlEle
             if w > max(0.25 * own, 150.0) and not (el.tag in FURNITURE_TAGS or furniture_words(el)[0])]
 
 
+def _is_deck(b: Block) -> bool:
+    """A long heading under the headline: the standfirst set as a heading."""
+    return b.kind == "heading" and len(b.text) >= 60 and len(b.text.split()) >= 8 and b.link_density < 0.1
+
+
 def standfirst(blocks: list[Block], weights: list[float], container: HtmlElement) -> list[HtmlElement]:
-    """Prose above the article body inside the same <article>: the lead paragraph that
-    many sites put in the article's header, apart from the body element."""
+    """The lead above the article body: a lead paragraph that sites put in the article's
+    header apart from the body element (inside the same <article>), and a deck heading,
+    outside the body or at its top before the first paragraph."""
     region = container.getparent()
     for _ in range(3):
         if region is None or region.tag == "article":
             break
         region = region.getparent()
-    if region is None or region.tag != "article":
-        return []
-    inside_region = set(region.iter())
+    inside_region = set(region.iter()) if region is not None and region.tag == "article" else set()
     body = set(container.iter())
     lead: list[HtmlElement] = []
     for b, w in zip(blocks, weights):
         if b.el in body:
-            break  # only what stands before the body
-        if b.el in inside_region and w > 0 and b.link_density < 0.3 and (
-            b.kind in ("p", "loose") or (b.kind == "heading" and len(b.text) >= 60)  # a deck under the headline
+            if w > 0 and b.kind != "heading":
+                break  # only what stands before the first paragraph
+            if _is_deck(b) and not b.furniture:
+                lead.append(b.el)
+            continue
+        if b.el in inside_region and b.link_density < 0.3 and (
+            (w > 0 and b.kind in ("p", "loose")) or _is_deck(b)
         ):
             if not any(f in inside_region for f in b.furniture):
                 lead.append(b.el)
@@ -245,7 +258,8 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
     members = set(container.iter())
     for sibling in prose_siblings(blocks, weights, container):
         members.update(sibling.iter())
-    members.update(standfirst(blocks, weights, container))
+    lead = set(standfirst(blocks, weights, container))
+    members.update(lead)
     furniture = furniture_inside(blocks, weights, members, container)
     cards = teaser_cards(blocks, weights, members, container)
     if cards:
@@ -264,7 +278,9 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
     first = _extend_head(inside, first)
     title_key = _norm(title) if title else None
     kept: list[Block] = []
-    for i in range(first, last + 1):
+    # a deck that does not read as prose stands above the run; its byline and date lines stay out
+    candidates = [i for i in range(first) if inside[i][0].el in lead] + list(range(first, last + 1))
+    for i in candidates:
         b = inside[i][0]
         if b.kind == "heading" and i + 1 < len(inside) and inside[i + 1][0].link_density > 0.5:
             continue  # 'Read also' over a list of links
