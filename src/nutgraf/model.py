@@ -107,6 +107,7 @@ class Amount:
     upper_bound: float | None = None  # ranges: value is the lower end
     source_span: tuple[int, int] | None = None
     vague: bool = False
+    change: str | None = None  # "up" | "down" when the amount is a rise or fall ('rose by 5%')
 
     def to_dict(self) -> dict[str, Any]:
         return _plain(self)
