@@ -216,3 +216,16 @@ def test_vague_subject_counts_people_and_mixed_fractions():
     assert one("Thousands fled the city overnight.", "Thousands").unit == "people"
     a = one("Stir in 1 1/2 cups of stock.", "1 1/2")
     assert a.value == 1.5 and a.unit == "cup"
+
+
+def test_rises_and_falls_carry_their_direction_levels_do_not():
+    from nutgraf.facts import nlp
+    from nutgraf.facts.amounts import find_amounts
+
+    def changes(text):
+        return [(a.value, a.change) for a in find_amounts(nlp.parse(text))]
+
+    assert changes("Ticket sales rose 7% in June.") == [(7.0, "up")]
+    assert changes("The deficit fell by $3 billion.") == [(3e9, "down")]
+    assert changes("The deficit fell to $3 billion.") == [(3e9, None)]
+    assert changes("The school has 450 pupils.") == [(450.0, None)]

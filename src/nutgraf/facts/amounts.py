@@ -1132,6 +1132,40 @@ def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]
             text=text[start:end], start=start, end=end, value=d.value, unit=d.unit,
             object=d.object, source=source, approximate=d.approximate, per=d.per,
             value_text=value_text, lower_bound=d.lower, upper_bound=d.upper,
-            source_span=source_span, vague=d.vague,
+            source_span=source_span, vague=d.vague, change=_change(doc, d.core.start),
         ))
     return out
+
+
+_UP = {"rise", "increase", "grow", "climb", "jump", "gain", "surge", "soar", "rally", "advance",
+       "add", "expand", "raise", "boost", "lift", "swell", "spike"}
+_DOWN = {"fall", "drop", "decline", "decrease", "shrink", "slip", "slide", "sink", "plunge",
+         "tumble", "lose", "cut", "reduce", "lower", "dip", "ease", "contract", "plummet", "slump"}
+
+
+def _change(doc: "Doc", char: int) -> str | None:
+    """'up' or 'down' when the number is the size of a rise or a fall ('rose 5%', 'fell by
+    $2bn'); None for a level ('rose to $7bn') and everything else."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    tok = span[0]
+    # climb from the number to the noun phrase's head, then to the verb it hangs on
+    for _ in range(3):
+        if tok.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod") and tok.head is not tok:
+            tok = tok.head
+        else:
+            break
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "by":
+        head = head.head
+    elif tok.dep_ == "pobj":
+        return None  # 'to $7bn', 'from 5%': a level
+    elif tok.dep_ not in ("dobj", "npadvmod", "attr", "advmod"):
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in _UP:
+        return "up"
+    if lemma in _DOWN:
+        return "down"
+    return None
