@@ -196,3 +196,20 @@ def test_subtitle_above_a_picture_starts_the_article():
     text = nutgraf.extract(html).text
     assert text.startswith("First trial of a robot")
     assert "The prototype." not in text
+
+
+def test_page_summary_points_at_a_short_post_beside_a_longer_sidebar():
+    post = "Die Stadt steht schwarz und schweiget, nur der Himmel glüht noch über dem Fluss."
+    sidebar = "".join(
+        f"<p><a href='/p/{i}'>Recent post {i}</a>: the camera review went on for a long while about lenses, zoom, "
+        f"noise at high ISO and the menus that nobody reads, and then it stopped.</p>"
+        for i in range(3)
+    )
+    menu = "".join(f'<li><a href="/c/{i}">Kategorie Nummer {i} mit Bildern</a></li>' for i in range(40))
+    html = f"""<html><head><meta property="og:description" content="{post[:60]}"></head>
+    <body><ul class="menu">{menu}</ul><div class="entry"><h1>Scherenschnitt</h1><p>{post}</p>
+    <p>Angefangen hatte es mit einem Freihandschuss, danach kam das Stativ, und am Ende war der Kondensstreifen weg.</p></div>
+    <div class="widget widget_text">{sidebar}</div></body></html>"""
+    text = nutgraf.extract(html).text
+    assert post in text
+    assert "Recent post" not in text

@@ -81,7 +81,7 @@ def _extract_html(html: str, *, url: str | None, deadline: Deadline) -> Article:
     deadline.check()
     meta = extract_metadata(tree, url=url)
     deadline.check()
-    main = extract_main(tree, html, title=meta.title, deadline=deadline)
+    main = extract_main(tree, html, title=meta.title, lead=meta.description, deadline=deadline)
     article = Article(
         text=main.text,
         title=meta.title,

@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 
 import lxml.etree
@@ -23,7 +25,7 @@ from nutgraf.extract.blocks import Block, BlockBuilder
 from nutgraf.extract.limits import Deadline
 from nutgraf.extract.prose import block_weight, relaxed_weight
 from nutgraf.extract.provenance import SourceMap
-from nutgraf.extract.region import best_selection
+from nutgraf.extract.region import best_selection, select_blocks
 from nutgraf.model import Paragraph
 
 
@@ -37,6 +39,26 @@ class MainContent:
 
 # Below this many characters an extraction is suspect and the relaxed weighting is tried.
 SHORT_ARTICLE = 300
+
+
+# What finding the page's own summary at the start of a block is worth: as much as a
+# long paragraph, so a short post beats the sidebar beside it, not more.
+LEAD_BONUS = 400.0
+_WORD = re.compile(r"\w+")
+
+
+def lead_anchor(blocks: list[Block], lead: str | None) -> int | None:
+    """The block that opens with the page's summary (og:description and the like), when
+    exactly one does: sites fill that tag with the article's first sentence."""
+    if not lead:
+        return None
+    words = _WORD.findall(lead.lower())[:6]
+    if len(words) < 5:
+        return None
+    key = " ".join(words)
+    hits = [i for i, b in enumerate(blocks)
+            if b.link_density < 0.5 and key in " ".join(_WORD.findall(b.text.lower()))]
+    return hits[0] if len(hits) == 1 else None
 
 
 # A <noscript> holding this much text is the page's content for readers without scripts
@@ -53,7 +75,8 @@ def _open_noscript(tree: HtmlElement) -> None:
 
 
 def extract_main(
-    tree: HtmlElement, html: str, *, title: str | None = None, deadline: Deadline | None = None
+    tree: HtmlElement, html: str, *, title: str | None = None, lead: str | None = None,
+    deadline: Deadline | None = None,
 ) -> MainContent:
     """Find the article in ``tree`` (parsed from ``html``).  Strips scripts from the tree."""
     _open_noscript(tree)
@@ -67,12 +90,14 @@ def extract_main(
         out.warnings.append("no text found on the page")
         return out
     weights = [block_weight(b) for b in blocks]
-    best = best_selection(blocks, weights, title)
-    if sum(len(b.text) for b in best[2]) < SHORT_ARTICLE:
+    anchor = lead_anchor(blocks, lead)
+    best = _choose(blocks, weights, title, anchor)
+    anchored = anchor is not None and any(b is blocks[anchor] for b in best[2])
+    if not anchored and sum(len(b.text) for b in best[2]) < SHORT_ARTICLE:
         # Pages of short lines (dialogue, recipes, lists, live tickers) have little that
-        # reads as prose: judge them again with every plain line counted as content.
-        relaxed = [relaxed_weight(b) for b in blocks]
-        second = best_selection(blocks, relaxed, title)
+        # reads as prose: judge them again with every plain line counted as content.  Not
+        # when the page's summary already showed where a short article is.
+        second = _choose(blocks, [relaxed_weight(b) for b in blocks], title, anchor)
         if sum(len(b.text) for b in second[2]) > 2 * sum(len(b.text) for b in best[2]):
             best = second
     _, container, kept = best
@@ -86,6 +111,22 @@ def extract_main(
     if not out.text:
         out.warnings.append("no article found: the page has no prose")
     return out
+
+
+def _choose(blocks: list[Block], weights: list[float], title: str | None,
+            anchor: int | None) -> tuple[float, HtmlElement | None, list[Block]]:
+    """The best container and its blocks.  The block that opens with the page's summary
+    votes for the container it sits in; which blocks are kept inside that container is then
+    judged by their own weights, so the summary does not drag in a deck the body lacks."""
+    if anchor is None:
+        return best_selection(blocks, weights, title)
+    boosted = list(weights)
+    boosted[anchor] = max(boosted[anchor], 0.0) + LEAD_BONUS
+    score, container, kept = best_selection(blocks, boosted, title)
+    if container is None:
+        return score, container, kept
+    plain = select_blocks(blocks, weights, container, title)
+    return (score, container, plain) if plain else (score, container, kept)
 
 
 class _PathFinder:

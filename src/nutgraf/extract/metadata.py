@@ -40,6 +40,9 @@ class Metadata:
     published: str | None = None
     site_name: str | None = None
     language: str | None = None
+    # the page's own summary (og:description, meta description): often the article's first
+    # sentence, which tells the extractor where the article starts
+    description: str | None = None
     evidence: dict[str, Evidence] = field(default_factory=dict)
 
 
@@ -884,6 +887,12 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
         cands = []
     if len(cands) > 400:
         cands = cands[:400]
+
+    for key in ("og:description", "description", "twitter:description"):
+        value = next((_clean(v) for v in metas.get(key, ()) if _clean(v)), None)
+        if value:
+            meta.description = value
+            break
 
     # ---------------- authors
     blocked = set(sites)
