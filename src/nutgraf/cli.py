@@ -7,13 +7,9 @@ here changes what an article is, so the CLI and the API always agree.
 
 from __future__ import annotations
 
-import gzip
-import io
 import json
 import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,105 +17,11 @@ import click
 from rich.console import Console
 
 import nutgraf
-from nutgraf.extract.limits import MAX_INPUT_BYTES
 from nutgraf.model import Article, ExtractionError
 
-# What a directory walk picks up.  Named files are read whatever their extension: the
-# user asked for them, and extract() decides HTML vs text from the content.
-_EXTENSIONS = (".html", ".htm", ".txt")
-_GZIP_MAGIC = b"\x1f\x8b"
-STDIN = "-"
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class Input:
-    """One document to read: a file path, or ``-`` for standard input."""
-
-    label: str  # what the user sees and what goes into the "path" field
-    path: Path | None  # None for stdin
-
-    @property
-    def content_type(self) -> str | None:
-        """The type the file name implies.  ``.txt`` is passed as text/plain so a scrape
-        that happens to contain a ``<`` is not mistaken for HTML; for everything else we
-        let extract() look at the content."""
-        if self.path is None:
-            return None
-        name = self.path.name.lower()
-        if name.endswith(".gz"):
-            name = name[:-3]
-        if name.endswith(".txt"):
-            return "text/plain"
-        return None
-
-
-def _wanted(path: Path) -> bool:
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    return name.endswith(_EXTENSIONS)
-
-
-def collect_inputs(paths: tuple[str, ...] | list[str]) -> Iterator[Input | tuple[str, str]]:
-    """Expand the command-line paths into documents, in a stable order.
-
-    Yields an ``Input`` per document, or ``(label, error)`` for a path that cannot be
-    used (missing, unreadable directory): reported like a failed document rather than
-    aborting, so one typo does not cost the rest of a long run.
-    """
-    for raw in paths:
-        if raw == STDIN:
-            yield Input(STDIN, None)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            found = []
-            # os.walk with an onerror hook: an unreadable subfolder is reported, not fatal.
-            errors: list[OSError] = []
-            for root, dirs, files in os.walk(path, onerror=errors.append):
-                dirs.sort()
-                for name in files:
-                    candidate = Path(root) / name
-                    if _wanted(candidate) and candidate.is_file():
-                        found.append(candidate)
-            for err in errors:
-                yield (str(err.filename or raw), f"cannot read directory: {err.strerror or err}")
-            for candidate in sorted(found):
-                yield Input(str(candidate), candidate)
-        elif path.exists():
-            yield Input(raw, path)
-        else:
-            yield (raw, "no such file or directory")
-
-
-def _read_limited(stream: Any) -> bytes:
-    # One byte over the cap is enough for extract() to refuse the document with its own
-    # message; reading more would only let a huge file (or a gzip bomb) eat the memory.
-    return stream.read(MAX_INPUT_BYTES + 1)
-
-
-def read_input(item: Input) -> bytes:
-    """The document's bytes, gunzipped when they are gzip (by content, not by name:
-    stdin and misnamed files are handled too)."""
-    if item.path is None:
-        data = _read_limited(sys.stdin.buffer)
-    else:
-        with open(item.path, "rb") as fh:
-            data = _read_limited(fh)
-    if data[:2] == _GZIP_MAGIC:
-        if len(data) > MAX_INPUT_BYTES:
-            # truncated by _read_limited: gunzipping it would only fail with a
-            # misleading "corrupt file" message
-            raise ExtractionError(f"gzip file is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
-                data = _read_limited(gz)
-        except (OSError, EOFError) as exc:
-            raise ExtractionError(f"not a valid gzip file: {exc}") from exc
-    return data
+# File discovery and reading live in nutgraf.sources.files (ingest uses them too); the
+# names stay importable from here.
+from nutgraf.sources.files import STDIN, Input, collect_inputs, read_input  # noqa: E402,F401
 
 
 def extract_input(item: Input, *, url: str | None, content_type: str | None) -> Article:
@@ -270,6 +172,9 @@ def main() -> None:
       nutgraf extract story.html
       nutgraf extract pages/ --format jsonl > articles.jsonl
       nutgraf analyze story.html --format text
+      nutgraf ingest pages/ crawl.warc.gz --db news.db
+      nutgraf search impeachment --db news.db
+      nutgraf export --db news.db --format parquet --out news-parquet/
       nutgraf demo
     """
 
@@ -462,19 +367,237 @@ def analyze_command(paths: tuple[str, ...], fmt: str, url: str | None, content_t
          facts=True, verb="analyzing")
 
 
-@main.command("demo", short_help="Extract the bundled samples and show a summary table.")
+# --------------------------------------------------------------------------- corpus commands
+
+
+def _default_workers() -> int:
+    # one core stays with the main process (reading sources, writing the store); on a
+    # 2-core machine a pool measured slower than in-process work (see README)
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+class _IngestProgress:
+    """Documents and documents/s on stderr while ingesting, when stderr is a terminal."""
+
+    def __init__(self, console: Console) -> None:
+        self._bar = None
+        if console.is_terminal:
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                SpinnerColumn(), TextColumn("ingesting"), BarColumn(bar_width=None),
+                TextColumn("{task.fields[line]}"), TimeElapsedColumn(),
+                console=console, transient=True)
+            self._task = self._bar.add_task("ingest", total=None, line="")
+
+    def __enter__(self) -> _IngestProgress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def update(self, stats: Any) -> None:
+        if self._bar is not None:
+            line = (f"{stats.seen} docs  {stats.ingested} new  {stats.unchanged} unchanged  "
+                    f"{stats.skipped} skipped  {stats.failed} failed  {stats.rate():.1f} docs/s")
+            self._bar.update(self._task, line=line)
+
+
+def print_ingest_summary(stats: Any, console: Console, db: str) -> None:
+    console.print(
+        f"nutgraf: {stats.ingested} ingested, {stats.unchanged} unchanged, {stats.skipped} skipped, "
+        f"{stats.failed} failed in {stats.elapsed:.1f}s ({stats.rate():.1f} docs/s) -> {db}",
+        markup=False, highlight=False)
+    if stats.reasons:
+        for (status, reason), n in stats.reasons.most_common(10):
+            console.print(f"  {status} x{n}: {reason}", markup=False, highlight=False)
+        if len(stats.reasons) > 10:
+            console.print(f"  ... and {len(stats.reasons) - 10} other reasons "
+                          f"(SELECT status, error, count(*) FROM captures GROUP BY 1, 2)", markup=False)
+    for err in stats.source_errors:
+        console.print(f"  source error: {err}", markup=False, highlight=False)
+
+
+_INGEST_HELP = """Ingest documents into a database: extract each article, find its facts
+(entities, quotes, amounts, dates) and store them.
+
+\b
+SOURCE may be:
+  - .html/.htm/.txt files, gzipped or not, or folders of them (recursive)
+  - WARC files (.warc, .warc.gz): HTML and text response records
+  - JSON Lines (.jsonl, .ndjson, optionally .gz): {"url", "html"} or
+    {"url", "text"} per line, optional "title", "published"
+  - glob patterns ('crawl/*.warc.gz'); a folder is walked for all kinds
+
+The database (SQLite, created if missing) is content-addressed: a document
+already in it is skipped before any work, so running the same command again
+resumes an interrupted ingest and adds nothing twice.  Each document is
+written in its own transaction.  Failed and skipped documents are recorded
+with their reason (table captures).  Plain-text files of one folder (or
+JSONL/WARC texts of one host) are cleaned together, so lines the site
+repeats are removed as furniture.
+
+\b
+Exit status: 0 when every source was read (failed documents are recorded,
+not fatal), 1 when a source could not be read to its end, 2 usage error.
+
+\b
+Examples:
+  nutgraf ingest pages/ --db news.db
+  nutgraf ingest crawl.warc.gz more/*.warc.gz --db news.db --workers 4
+  nutgraf ingest articles.jsonl --db news.db --workers 1
+"""
+
+
+@main.command("ingest", help=_INGEST_HELP, short_help="Ingest files, WARC or JSONL into a database.")
+@click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
+@click.option("--db", required=True, metavar="PATH", help="SQLite database file (created if missing).")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for extraction and facts (default: CPU cores - 1, at most 4); "
+                   "1 runs everything in this process.")
+@click.option("--retry-failed", is_flag=True, help="Process documents that failed before again.")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS", hidden=True,
+              help="Dask scheduler (not available yet).")
+def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry_failed: bool,
+                   dask_address: str | None) -> None:
+    from nutgraf.facts.nlp import ModelMissing, load
+    from nutgraf.run.local import ingest
+    from nutgraf.store import StoreError
+
+    if dask_address:
+        raise click.UsageError("--dask is not available yet; use --workers N for a local process pool.")
+    workers = workers or _default_workers()
+    err = Console(stderr=True, highlight=False)
+    if workers == 1:
+        try:
+            load()
+        except ModelMissing as exc:
+            raise click.ClickException(str(exc)) from exc
+    try:
+        with _IngestProgress(err) as bar:
+            stats = ingest(list(sources), db, workers=workers, retry_failed=retry_failed, on_progress=bar.update)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except KeyboardInterrupt:
+        err.print("nutgraf: interrupted; the documents stored so far are kept, run the same command to resume",
+                  markup=False)
+        sys.exit(130)
+    print_ingest_summary(stats, err, db)
+    sys.exit(1 if stats.source_errors else 0)
+
+
+_SEARCH_HELP = """Full-text search over the articles in a database (title and text).
+
+QUERY uses SQLite FTS5 syntax: words (all must match), "exact phrases",
+OR, NOT, prefix* and NEAR(a b).  Without QUERY, the filters alone list
+articles, newest first.
+
+\b
+Examples:
+  nutgraf search impeachment --db news.db
+  nutgraf search '"climate change" OR warming' --db news.db --since 2019-01-01
+  nutgraf search --speaker Putin --db news.db --format json
+  nutgraf search refugees --entity Syria --site polygraph --db news.db
+"""
+
+
+@main.command("search", help=_SEARCH_HELP, short_help="Full-text search over an ingested database.")
+@click.argument("query", required=False, default="")
+@click.option("--db", required=True, metavar="PATH", help="Database made by `nutgraf ingest`.")
+@click.option("--site", default=None, help="Site name or URL containing this text.")
+@click.option("--since", default=None, metavar="DATE", help="Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--until", default=None, metavar="DATE", help="Published on or before.")
+@click.option("--entity", default=None, metavar="NAME", help="Articles naming this entity.")
+@click.option("--speaker", default=None, metavar="NAME", help="Articles quoting this speaker.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def search_command(query: str, db: str, site: str | None, since: str | None, until: str | None,
+                   entity: str | None, speaker: str | None, limit: int, fmt: str) -> None:
+    from nutgraf.store import StoreError, open_store
+
+    try:
+        store = open_store(db, readonly=True)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with store:
+        hits = store.search(query, site=site, since=since, until=until, entity=entity, speaker=speaker,
+                            limit=limit)
+    if fmt == "json":
+        _write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not hits:
+        Console(stderr=True).print("nutgraf: no matching articles", markup=False)
+        sys.exit(1)
+    for h in hits:
+        date = (h["published"] or "")[:10] or "----------"
+        where = h["url"] or h["site_name"] or h["capture_id"][:12]
+        _write(f"{date}  {h['title'] or '(no title)'}\n            {where}\n"
+               f"            {_short(h['snippet'] or '', 160)}\n")
+
+
+_EXPORT_HELP = """Export a database: articles with their entities, quotes, amounts and dates.
+
+\b
+Formats (--out):
+  jsonl    one article per line, facts nested (FILE, or - for stdout)
+  csv      one CSV per table in the folder OUT: captures, articles,
+           entities, mentions, quotes, amounts, dates (joined by ids)
+  parquet  the same tables as Parquet files in the folder OUT
+  gkg      GDELT GKG 2.1: one tab-separated 27-column row per article
+           (persons, organisations, locations, quotations, amounts,
+           names and dates with character offsets), FILE or -
+
+\b
+Examples:
+  nutgraf export --db news.db --format jsonl --out articles.jsonl
+  nutgraf export --db news.db --format parquet --out news-parquet/
+  nutgraf export --db news.db --format gkg --out news.gkg.csv
+"""
+
+
+@main.command("export", help=_EXPORT_HELP, short_help="Export a database as JSONL, CSV, Parquet or GDELT GKG.")
+@click.option("--db", required=True, metavar="PATH", help="Database made by `nutgraf ingest`.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "gkg"]), required=True)
+@click.option("--out", required=True, metavar="PATH", help="Output file (jsonl, gkg; - for stdout) or folder.")
+def export_command(db: str, fmt: str, out: str) -> None:
+    from nutgraf.store import StoreError, open_store
+    from nutgraf.store.export import export
+
+    if out == "-" and fmt in ("csv", "parquet"):
+        raise click.UsageError(f"--format {fmt} writes one file per table: give a folder to --out")
+    try:
+        store = open_store(db, readonly=True)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    with store:
+        written = export(store, fmt, out)
+    if out != "-":
+        parts = ", ".join(f"{n} {t}" for t, n in written.items())
+        Console(stderr=True, highlight=False).print(f"nutgraf: wrote {parts} to {out}", markup=False)
+
+
+@main.command("demo", short_help="Ingest the bundled samples into demo.db and summarise them.")
 @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-def demo_command(directory: Path | None) -> None:
-    """Extract every document in DIRECTORY (default: the bundled samples/ folder) and
-    print a table of what was found: file, title, date, authors, words.
+@click.option("--db", default="demo.db", show_default=True, metavar="PATH",
+              help="Database to create (an existing one is replaced).")
+@click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: 1; the sample corpus is too small to repay a pool).")
+def demo_command(directory: Path | None, db: str, workers: int | None) -> None:
+    """Ingest every document in DIRECTORY (default: the bundled samples/ folder) into
+    demo.db, together with a small WARC built from its pages, and print what was found:
+    articles, top speakers, top sources of figures, failures, and how to search it.
 
     \b
     Example:
       nutgraf demo samples/
+      nutgraf search impeachment --db demo.db
     """
     from nutgraf.demo import run_demo  # late: demo imports this module
 
-    sys.exit(run_demo(directory))
+    sys.exit(run_demo(directory, db=db, workers=workers))
 
 
 if __name__ == "__main__":  # pragma: no cover

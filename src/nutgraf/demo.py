@@ -1,23 +1,43 @@
-"""``make demo``: extract every bundled sample and show what nutgraf found.
+"""``make demo``: ingest the bundled samples into ``demo.db`` and show what nutgraf found.
 
-Run as ``python -m nutgraf.demo [DIRECTORY]`` or ``nutgraf demo [DIRECTORY]``.  The default
-directory is the repository's ``samples/`` (found next to ``src/``, which is where an
-editable install or a checkout keeps it).  Exit status 1 when any document failed, so a
-regression in the extractor shows up in ``make demo`` too.
+Run as ``nutgraf demo [DIRECTORY] [--db demo.db]`` or ``python -m nutgraf.demo``.  The
+default directory is the repository's ``samples/`` (next to ``src/``).
+
+What it does:
+
+1. builds a small WARC from the HTML pages whose URLs are known (each folder's
+   ``urls.json`` maps a file's id to its address), plus one image record that ingest must
+   skip, and keeps it beside the database as ``demo.db.warc.gz`` (so the origins stored
+   point at a real file);
+2. ingests that WARC, then DIRECTORY itself, into a fresh ``demo.db``: the pages read from
+   the WARC carry their URLs; the same pages met again as files have the same bytes, so
+   they are ``unchanged`` (content addressing at work); the plain-text scrape in ``seed/``
+   goes through the per-site text cleaner;
+3. prints the articles, the top speakers, the top sources of figures, what failed or was
+   skipped, and the commands to search the database.
+
+Exit status 1 when a document failed or a source could not be read, so a regression in
+extraction or ingest shows up in ``make demo``.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import sys
-import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from nutgraf.cli import Input, collect_inputs, extract_input
-from nutgraf.model import ExtractionError
+from nutgraf.sources.files import base_name, walk
+
+DEMO_DATE = "2019-11-20T00:00:00Z"
+# a 1x1 transparent PNG: the WARC's non-document record
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
 def default_samples() -> Path | None:
@@ -26,20 +46,58 @@ def default_samples() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
-def _short_label(label: str, root: Path) -> str:
-    try:
-        name = str(Path(label).relative_to(root))
-    except ValueError:
-        name = label
-    # ScrapingHub files are named by a 64-hex digest: its first 10 digits identify them.
-    folder, _, base = name.rpartition("/")
-    stem = base.partition(".")[0]
-    if len(stem) == 64:
-        name = (folder + "/" if folder else "") + stem[:10]
-    return name
+def known_urls(directory: Path) -> dict[Path, str]:
+    """HTML files under ``directory`` whose address a ``urls.json`` beside them gives."""
+    out: dict[Path, str] = {}
+    for mapping in sorted(directory.rglob("urls.json")):
+        try:
+            urls = json.loads(mapping.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        files, _ = walk(mapping.parent, (".html", ".htm"))
+        for f in files:
+            stem = base_name(f).rsplit(".", 1)[0]
+            if isinstance(urls.get(stem), str):
+                out[f] = urls[stem]
+    return out
 
 
-def run_demo(directory: Path | None = None, console: Console | None = None) -> int:
+def build_warc(pages: dict[Path, str], out: Path) -> int:
+    """Write ``pages`` (file -> url) as WARC response records, plus one image record."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from nutgraf.sources.files import read_bytes
+
+    def record(writer: WARCWriter, url: str, body: bytes, ctype: str) -> None:
+        http = StatusAndHeaders("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))],
+                                protocol="HTTP/1.1")
+        rec = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                        warc_headers_dict={"WARC-Date": DEMO_DATE})
+        writer.write_record(rec)
+
+    with open(out, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(out.name, {"software": "nutgraf demo"}))
+        for path, url in sorted(pages.items()):
+            record(writer, url, read_bytes(path), "text/html")
+        record(writer, "https://example.org/pixel.png", _PNG, "image/png")
+    return len(pages) + 1
+
+
+def _remove_db(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = Path(str(db) + suffix)
+        if p.exists():
+            p.unlink()
+
+
+def run_demo(directory: Path | None = None, console: Console | None = None, *, db: str | Path = "demo.db",
+             workers: int | None = None) -> int:
+    from nutgraf.cli import _IngestProgress, print_ingest_summary
+    from nutgraf.run.local import ingest
+    from nutgraf.store import open_store
+
     if console is None:
         # Piped output (make, CI logs) has no width of its own; rich would assume 80.
         wide = None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120
@@ -49,52 +107,130 @@ def run_demo(directory: Path | None = None, console: Console | None = None) -> i
         console.print("[red]No samples/ folder found; pass a directory: nutgraf demo DIR[/red]")
         return 2
     directory = Path(directory)
+    db = Path(db)
+    # 31 documents: starting worker processes (each loads spaCy) costs more than it saves
+    workers = workers or 1
+    _remove_db(db)
+    warc = Path(str(db) + ".warc.gz")
+    pages = known_urls(directory)
+    sources = [str(directory)]
+    if pages:
+        build_warc(pages, warc)
+        sources.insert(0, str(warc))
+        console.print(f"Built {warc} ({len(pages)} pages with their URLs and one image) from {directory}")
+    console.print(f"Ingesting {' + '.join(sources)} into {db} with {workers} worker(s)…")
 
-    table = Table(title=f"nutgraf extract — {directory}", expand=True)
-    # One line per document: long titles and author lists are cut with an ellipsis
-    # rather than wrapped, so the table stays readable at 80 columns.
-    table.add_column("file", no_wrap=True, overflow="ellipsis", min_width=22)
+    err = Console(stderr=True, highlight=False)
+    with _IngestProgress(err) as bar:
+        stats = ingest(sources, db, workers=workers, on_progress=bar.update)
+    print_ingest_summary(stats, console, str(db))
+    if stats.unchanged and pages:
+        console.print(f"  ({stats.unchanged} files had the same bytes as WARC records: stored once)")
+
+    with open_store(db) as store:  # read-write: closing it folds the WAL back into demo.db
+        _print_articles(console, store)
+        example = _print_facts(console, store)
+        _print_problems(console, store)
+    console.print()
+    console.print("Search it:")
+    console.print(f"  nutgraf search {example['word']} --db {db}", markup=False, highlight=False)
+    if example.get("speaker"):
+        console.print(f"  nutgraf search --speaker {_shell(example['speaker'])} --db {db}", markup=False,
+                      highlight=False)
+    if example.get("entity"):
+        console.print(f"  nutgraf search --entity {_shell(example['entity'])} --since 2019 --db {db} "
+                      "--format json", markup=False, highlight=False)
+    console.print(f"  nutgraf export --db {db} --format gkg --out demo.gkg.csv", markup=False, highlight=False)
+    console.print(f"  sqlite3 {db} 'SELECT speaker, quote FROM quotes_with_speakers LIMIT 5'", markup=False,
+                  highlight=False)
+    if stats.failed == 0 and not stats.source_errors and stats.ingested == 0:
+        console.print("[red]No documents were ingested[/red]")
+        return 1
+    return 1 if stats.failed or stats.source_errors else 0
+
+
+def _shell(text: str) -> str:
+    return f"'{text}'" if not text.replace("-", "").isalnum() else text
+
+
+def _print_articles(console: Console, store) -> None:
+    rows = store.conn.execute(
+        "SELECT a.id, coalesce(a.site_name, '') AS site, a.title, a.published, a.words, a.url,"
+        " (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes,"
+        " (SELECT count(*) FROM amounts m WHERE m.article_id = a.id) AS amounts,"
+        " (SELECT count(*) FROM entities e WHERE e.article_id = a.id) AS entities"
+        " FROM articles a ORDER BY a.id").fetchall()
+    table = Table(title=f"{len(rows)} articles", expand=True)
+    table.add_column("site", no_wrap=True, overflow="ellipsis", ratio=1)
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3)
     table.add_column("date", no_wrap=True, min_width=10)
-    table.add_column("authors", no_wrap=True, overflow="ellipsis", ratio=1)
-    table.add_column("words", no_wrap=True, justify="right", min_width=5)
-
-    count = failed = words = 0
-    started = time.perf_counter()
-    with console.status("extracting samples…"):
-        for item in collect_inputs([str(directory)]):
-            count += 1
-            if not isinstance(item, Input):
-                label, error = item
-                failed += 1
-                table.add_row(_short_label(label, directory), f"[red]error: {error}[/red]", "", "", "")
-                continue
-            name = _short_label(item.label, directory)
-            try:
-                article = extract_input(item, url=None, content_type=None)
-            except (ExtractionError, OSError) as exc:
-                failed += 1
-                table.add_row(name, f"[red]error: {exc}[/red]", "", "", "")
-                continue
-            words += article.words
-            table.add_row(
-                name,
-                article.title or "[dim](no title)[/dim]",
-                (article.published or "")[:10] or "[dim]–[/dim]",
-                ", ".join(article.authors) or "[dim]–[/dim]",
-                str(article.words),
-            )
-    elapsed = time.perf_counter() - started
-
+    table.add_column("words", justify="right", no_wrap=True)
+    table.add_column("ents", justify="right", no_wrap=True)
+    table.add_column("quotes", justify="right", no_wrap=True)
+    table.add_column("figures", justify="right", no_wrap=True)
+    for r in rows:
+        table.add_row(r["site"] or "[dim]–[/dim]", r["title"] or "[dim](no title)[/dim]",
+                      (r["published"] or "")[:10] or "[dim]–[/dim]", str(r["words"]), str(r["entities"]),
+                      str(r["quotes"]), str(r["amounts"]))
     console.print(table)
-    summary = f"{count} documents, {words:,} words of article text, {elapsed:.2f}s"
-    if failed:
-        summary += f", [red]{failed} failed[/red]"
-    console.print(summary)
-    if count == 0:
-        console.print(f"[red]No .html/.htm/.txt(.gz) files under {directory}[/red]")
-        return 1
-    return 1 if failed else 0
+    total = store.conn.execute("SELECT count(*), coalesce(sum(words), 0) FROM articles").fetchone()
+    console.print(f"{total[0]} articles, {total[1]:,} words")
+
+
+def _print_facts(console: Console, store) -> dict[str, str]:
+    example: dict[str, str] = {"word": "president"}
+    speakers = store.conn.execute(
+        "SELECT speaker, count(*) AS n, count(DISTINCT article_id) AS docs FROM quotes_with_speakers"
+        " WHERE speaker IS NOT NULL AND speaker_label = 'PERSON' GROUP BY speaker ORDER BY n DESC, speaker"
+        " LIMIT 10").fetchall()
+    t = Table(title="Top speakers")
+    t.add_column("speaker")
+    t.add_column("quotes", justify="right")
+    t.add_column("articles", justify="right")
+    for r in speakers:
+        t.add_row(r["speaker"], str(r["n"]), str(r["docs"]))
+    sources = store.conn.execute(
+        "SELECT source, count(*) AS n, count(DISTINCT article_id) AS docs FROM amounts_with_sources"
+        " WHERE source IS NOT NULL GROUP BY source ORDER BY n DESC, source LIMIT 10").fetchall()
+    s = Table(title="Top sources of figures")
+    s.add_column("source")
+    s.add_column("figures", justify="right")
+    s.add_column("articles", justify="right")
+    for r in sources:
+        s.add_row(r["source"], str(r["n"]), str(r["docs"]))
+    console.print(t)
+    console.print(s)
+    counts = store.counts()
+    console.print(f"{counts['entities']} entities ({counts['mentions']} mentions), {counts['quotes']} quotes, "
+                  f"{counts['amounts']} figures, {counts['dates']} dates")
+    multi = [r["speaker"] for r in speakers if " " in r["speaker"]]
+    if multi:
+        example["speaker"] = multi[0].split()[-1]
+    ent = store.conn.execute(
+        "SELECT name FROM entities WHERE label = 'GPE' AND name NOT LIKE '%.%' AND length(name) > 3 GROUP BY name ORDER BY count(DISTINCT article_id) DESC,"
+        " name LIMIT 1").fetchone()
+    if ent:
+        example["entity"] = ent[0]
+    return example
+
+
+def _print_problems(console: Console, store) -> None:
+    rows = store.conn.execute(
+        "SELECT status, origin_kind, origin_path, origin_offset, origin_line, url, error FROM captures"
+        " WHERE status != 'ok' ORDER BY status, rowid").fetchall()
+    if not rows:
+        console.print("No document failed or was skipped.")
+        return
+    t = Table(title="Failed or skipped")
+    t.add_column("status")
+    t.add_column("where", overflow="fold")
+    t.add_column("why", overflow="fold")
+    for r in rows:
+        where = r["url"] or r["origin_path"]
+        if r["origin_offset"] is not None:
+            where += f" ({Path(r['origin_path']).name}@{r['origin_offset']})"
+        t.add_row(("[red]" if r["status"] == "failed" else "[yellow]") + r["status"], where, r["error"] or "")
+    console.print(t)
 
 
 def main(argv: list[str] | None = None) -> int:

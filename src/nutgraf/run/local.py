@@ -1,0 +1,378 @@
+"""``ingest``: sources → extract → facts → store, on this machine.
+
+- **Workers compute, one writer writes.**  With ``workers > 1`` a process pool does the
+  extraction and the facts (spaCy is loaded once per worker process, in its initializer);
+  the main process is the only one that touches the database, one transaction per document.
+  ``workers=1`` runs everything in-process (no pool, easiest to debug and profile).
+- **Resume is skipping.**  Every capture is looked up in the store by its content hash
+  before any work; one already there (stored, failed or skipped) is counted ``unchanged``.
+  A killed run therefore resumes by running it again: whole documents were committed,
+  the rest are done now.  ``retry_failed=True`` processes failed captures again.
+- **Text dumps are cleaned per site.**  Plain-text captures (``.txt`` files, JSONL
+  ``text`` records, ``text/plain`` WARC records) are not extracted one by one: they are
+  grouped, by folder for files and by URL host for JSONL/WARC, and each group goes through
+  ``extract.text.clean_site`` together, so lines the site repeats in several documents
+  (share widgets, teasers, sign-up prompts) are recognised as furniture.  A group is sent
+  when it reaches ``text_group`` documents or when the sources are exhausted; a lone text
+  is cleaned as a group of one (the same as ``extract``).  Which documents share a group
+  depends on the run, so the settings hash of these articles records the mode (``text-site``).
+- HTML captures are sent in small batches so the facts pass can use ``nlp.pipe``.
+
+The same task function (``process``) is what a Dask backend will map over a cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES
+from nutgraf.model import Article, ExtractionError
+from nutgraf.sources import SourceError, iter_sources
+from nutgraf.sources.capture import Capture, Issue
+from nutgraf.store.sqlite import SQLiteStore, open_store
+
+HTML_BATCH = 8
+TEXT_GROUP = 64
+MAX_BUFFERED_TEXT = 2000
+# Test hook: seconds to sleep after each stored document, so a test can kill a run midway.
+_WRITE_DELAY_ENV = "NUTGRAF_INGEST_WRITE_DELAY"
+
+
+def _version() -> str:
+    from nutgraf import __version__
+
+    return __version__
+
+
+def settings_hash(mode: str) -> str:
+    """What an article depends on besides its bytes: the nutgraf version, the NLP model and
+    the extraction settings, and how it was cleaned (``html``, ``text-site``)."""
+    from nutgraf.facts import nlp
+
+    settings = {
+        "version": _version(),
+        "model": f"{nlp.MODEL_PACKAGE}=={nlp.MODEL_VERSION}",
+        "disabled": list(nlp.DISABLED),
+        "max_chars": nlp.MAX_CHARS,
+        "timeout_s": DEFAULT_TIMEOUT_S,
+        "max_input_bytes": MAX_INPUT_BYTES,
+        "mode": mode,
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- worker side
+
+
+@dataclass
+class Outcome:
+    capture_id: str
+    article: Article | None
+    error: str | None
+    mode: str = "html"
+
+
+def _error_text(exc: BaseException) -> str:
+    if isinstance(exc, (ExtractionError, OSError, ValueError)):
+        return str(exc) or type(exc).__name__
+    return f"internal error ({type(exc).__name__}: {exc})"
+
+
+def _apply_hints(article: Article, capture: Capture) -> None:
+    if article.url is None and capture.url:
+        article.url = capture.url
+    for key in ("title", "published"):
+        value = capture.hints.get(key)
+        if value and not getattr(article, key):
+            setattr(article, key, value)
+
+
+def _clean_text_group(captures: list[Capture]) -> list[tuple[Capture, Article | None, str | None]]:
+    """Plain-text captures of one site through ``clean_site`` together."""
+    from nutgraf.extract.decode import decode_html, looks_binary
+    from nutgraf.extract.limits import Deadline
+    from nutgraf.extract.text import clean_site
+
+    out: list[tuple[Capture, Article | None, str | None]] = []
+    texts, kept, decoded = [], [], []
+    for c in captures:
+        if len(c.data) > MAX_INPUT_BYTES:
+            out.append((c, None, f"input is {len(c.data) / 2**20:.1f} MiB, over the "
+                                 f"{MAX_INPUT_BYTES // 2**20} MiB limit"))
+            continue
+        if looks_binary(c.data):
+            out.append((c, None, "input looks binary (not HTML or text); skipped"))
+            continue
+        d = decode_html(c.data, "text/plain")
+        texts.append(d.text)
+        kept.append(c)
+        decoded.append(d)
+    if not kept:
+        return out
+    try:
+        articles = clean_site(texts, urls=[c.url for c in kept],
+                              deadline=Deadline(DEFAULT_TIMEOUT_S * max(1, len(kept))))
+    except Exception:  # noqa: BLE001 - fall back to one at a time, each with its own error
+        import nutgraf
+
+        for c in kept:
+            try:
+                out.append((c, nutgraf.extract(c.data, url=c.url, content_type="text/plain"), None))
+            except Exception as exc:  # noqa: BLE001
+                out.append((c, None, _error_text(exc)))
+        return out
+    for c, d, a in zip(kept, decoded, articles):
+        a.encoding = f"{d.encoding} ({d.how})"
+        a.warnings[:0] = d.warnings
+        out.append((c, a, None))
+    return out
+
+
+def process(captures: list[Capture], text_group: bool = False) -> list[Outcome]:
+    """Extract and find the facts of a batch of captures (HTML, or one site's texts when
+    ``text_group``).  Never raises: each document's failure is its own Outcome."""
+    import nutgraf
+    from nutgraf.facts import add_facts, add_facts_many
+
+    if text_group:
+        results = _clean_text_group(captures)
+        mode = "text-site"
+    else:
+        results = []
+        for c in captures:
+            try:
+                results.append((c, nutgraf.extract(c.data, url=c.url, content_type=c.content_type), None))
+            except Exception as exc:  # noqa: BLE001
+                results.append((c, None, _error_text(exc)))
+        mode = "html"
+    done = [(c, a) for c, a, err in results if a is not None]
+    for c, a in done:
+        _apply_hints(a, c)
+    errors: dict[str, str] = {}
+    try:
+        list(add_facts_many([a for _, a in done]))
+    except Exception:  # noqa: BLE001 - find which one breaks, keep the others
+        for c, a in done:
+            try:
+                add_facts(a)
+            except Exception as exc:  # noqa: BLE001
+                errors[c.id] = f"facts: {_error_text(exc)}"
+    outcomes = []
+    for c, a, err in results:
+        if a is not None and c.id in errors:
+            a, err = None, errors[c.id]
+        kind = ("text-site" if a is not None and a.source_kind == "text" and text_group
+                else "text" if a is not None and a.source_kind == "text" else mode)
+        outcomes.append(Outcome(c.id, a, err, kind))
+    return outcomes
+
+
+def _watch_parent(parent: int) -> None:
+    # A pool worker whose main process was killed (kill -9) would wait on its queue forever.
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def _init_worker(parent: int) -> None:
+    # one process per core: numeric libraries must not start a thread pool of their own in each
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+    from nutgraf.facts import nlp
+
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    nlp.load()
+
+
+# --------------------------------------------------------------------------- main side
+
+
+@dataclass
+class IngestStats:
+    ingested: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    # (status, reason) -> count, and a few examples (origin label, reason)
+    reasons: Counter = field(default_factory=Counter)
+    examples: list[tuple[str, str, str]] = field(default_factory=list)
+    source_errors: list[str] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+    elapsed: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def seen(self) -> int:
+        return self.ingested + self.unchanged + self.skipped + self.failed
+
+    @property
+    def processed(self) -> int:
+        """Documents that went through extraction in this run."""
+        return self.ingested + self.failed
+
+    def rate(self) -> float:
+        elapsed = self.elapsed or (time.perf_counter() - self.started)
+        return self.processed / elapsed if elapsed > 0 else 0.0
+
+    def note(self, status: str, reason: str, where: str) -> None:
+        # group reasons by their first clause so "HTTP status 404" and "...: 301" stay apart
+        # but per-file details do not explode the table
+        self.reasons[(status, reason[:120])] += 1
+        if len(self.examples) < 50:
+            self.examples.append((status, where, reason))
+
+    def counts(self) -> dict[str, int]:
+        return {"ingested": self.ingested, "unchanged": self.unchanged, "skipped": self.skipped,
+                "failed": self.failed}
+
+
+def _group_key(c: Capture) -> str:
+    if c.origin.kind == "file":
+        return "folder:" + str(Path(c.origin.path).parent)
+    if c.url:
+        host = urlsplit(c.url).hostname
+        if host:
+            return "host:" + host.lower().removeprefix("www.")
+    return "path:" + c.origin.path
+
+
+def ingest(sources: Iterable[str], db: str | Path | SQLiteStore, *, workers: int = 1, retry_failed: bool = False,
+           on_progress: Callable[[IngestStats], None] | None = None, html_batch: int = HTML_BATCH,
+           text_group: int = TEXT_GROUP) -> IngestStats:
+    """Ingest every document of ``sources`` (files, folders, globs, WARC, JSONL) into ``db``.
+
+    Returns the counts: ``ingested`` (new articles), ``unchanged`` (already in the store,
+    or the same bytes earlier in this run), ``skipped`` (not documents: images, redirects,
+    ...) and ``failed`` (recorded with their error).  Sources that cannot be read on
+    (missing, truncated) are listed in ``source_errors``; their earlier records are kept.
+    """
+    sources = list(sources)
+    store = db if isinstance(db, SQLiteStore) else open_store(db)
+    own_store = store is not db
+    stats = IngestStats()
+    delay = float(os.environ.get(_WRITE_DELAY_ENV) or 0)
+    version = _version()
+    hashes: dict[str, str] = {}
+    run_id = store.start_run([str(s) for s in sources], workers, version)
+
+    pending: dict[str, Capture] = {}  # sent to a worker, not yet written
+    seen_now: set[str] = set()  # ids met in this run (duplicates inside one run)
+    html: list[Capture] = []
+    groups: dict[str, list[Capture]] = {}
+    futures: set[Future] = set()
+    pool: ProcessPoolExecutor | None = None
+    if workers > 1:
+        ctx = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(os.getpid(),))
+    max_inflight = max(2, workers * 2)
+
+    def progress() -> None:
+        if on_progress is not None:
+            on_progress(stats)
+
+    def write(outcomes: list[Outcome]) -> None:
+        for o in outcomes:
+            capture = pending.pop(o.capture_id)
+            if o.article is not None:
+                if o.mode not in hashes:
+                    hashes[o.mode] = settings_hash(o.mode)
+                if store.add_article(capture, o.article, version=version, settings_hash=hashes[o.mode]) is None:
+                    stats.unchanged += 1
+                else:
+                    stats.ingested += 1
+            else:
+                store.add_failure(capture, o.error or "unknown error")
+                stats.failed += 1
+                stats.note("failed", o.error or "unknown error", capture.origin.label())
+            if delay:
+                time.sleep(delay)
+            progress()
+
+    def drain(block: bool) -> None:
+        nonlocal futures
+        if not futures:
+            return
+        done, futures = wait(futures, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        for fut in done:
+            write(fut.result())
+
+    def submit(batch: list[Capture], as_text: bool) -> None:
+        if not batch:
+            return
+        for c in batch:
+            pending[c.id] = c
+        if pool is None:
+            write(process(batch, as_text))
+            return
+        while len(futures) >= max_inflight:
+            drain(block=True)
+        futures.add(pool.submit(process, batch, as_text))
+
+    buffered = 0
+    try:
+        for item in iter_sources(sources, stats.source_errors):
+            if item.id in seen_now or store.has(item.id, retry_failed=retry_failed):
+                stats.unchanged += 1
+                progress()
+                continue
+            seen_now.add(item.id)
+            if isinstance(item, Issue):
+                store.add_issue(item)
+                if item.status == "skipped":
+                    stats.skipped += 1
+                else:
+                    stats.failed += 1
+                stats.note(item.status, item.reason, item.origin.label())
+                progress()
+                continue
+            if item.is_text:
+                group = groups.setdefault(_group_key(item), [])
+                group.append(item)
+                buffered += 1
+                if len(group) >= text_group:
+                    submit(groups.pop(_group_key(item)), True)
+                    buffered -= len(group)
+                elif buffered > MAX_BUFFERED_TEXT:
+                    key = max(groups, key=lambda k: len(groups[k]))
+                    buffered -= len(groups[key])
+                    submit(groups.pop(key), True)
+            else:
+                html.append(item)
+                if len(html) >= html_batch:
+                    submit(html, False)
+                    html = []
+            drain(block=False)
+        submit(html, False)
+        for key in list(groups):
+            submit(groups.pop(key), True)
+        while futures:
+            drain(block=True)
+    except KeyboardInterrupt:
+        stats.interrupted = True
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=not stats.interrupted, cancel_futures=True)
+        stats.elapsed = time.perf_counter() - stats.started
+        try:
+            store.finish_run(run_id, stats.counts(), [str(e) for e in stats.source_errors])
+        finally:
+            if own_store:
+                store.close()
+    return stats
+
+
+__all__ = ["IngestStats", "Outcome", "ingest", "process", "settings_hash", "SourceError"]

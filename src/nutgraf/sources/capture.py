@@ -1,0 +1,123 @@
+"""The unit every source yields: a ``Capture`` (bytes to extract) or an ``Issue`` (a record
+that was seen but cannot be extracted, with the reason).
+
+A capture is immutable input: its raw bytes, what they claim to be, where and when they
+were fetched, and where in the corpus they were read (``Origin``).  Its ``id`` is the
+SHA-256 of the bytes, so the same page read twice, from the same file or from a WARC
+and a folder, is one capture: the store keeps it once and re-ingesting adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("file", "warc", "jsonl")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a capture was read: ``kind`` file | warc | jsonl, the file ``path``, and within it
+    the WARC ``record_id`` and byte ``offset`` (of the record, in the file as stored, so
+    compressed offsets for .warc.gz) or the JSONL ``line`` (1-based)."""
+
+    kind: str
+    path: str
+    record_id: str | None = None
+    offset: int | None = None
+    line: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"origin kind must be one of {KINDS}, not {self.kind!r}")
+
+    def label(self) -> str:
+        """A short human-readable locator: ``path``, ``path@offset`` or ``path:line``."""
+        if self.line is not None:
+            return f"{self.path}:{self.line}"
+        if self.offset is not None:
+            return f"{self.path}@{self.offset}"
+        return self.path
+
+    def key(self) -> str:
+        return f"{self.kind}\x00{self.path}\x00{self.record_id or ''}\x00{self.offset}\x00{self.line}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "path": self.path, "record_id": self.record_id,
+                "offset": self.offset, "line": self.line}
+
+
+def content_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One document to extract.  ``data`` is the payload as served (HTTP and transfer
+    encodings removed, gzip of .gz files undone); ``content_type`` the declared type
+    (``text/plain`` for .txt files, the HTTP header for WARC records, ``None`` to let
+    extraction judge by content); ``fetched_at`` ISO-8601 or None.
+
+    ``hints`` carries metadata the source knows better than the page (a JSONL record's
+    ``title``/``published``): the pipeline uses them where extraction found nothing.
+    """
+
+    data: bytes
+    origin: Origin
+    content_type: str | None = None
+    url: str | None = None
+    fetched_at: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+    id: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", content_id(self.data))
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def is_text(self) -> bool:
+        """A plain-text scrape (cleaned with the per-site pass), not HTML."""
+        return (self.content_type or "").split(";")[0].strip().lower() == "text/plain"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A record a source saw but will not hand to extraction: ``status`` is ``skipped``
+    (not a document we extract: an image, a redirect, a request record) or ``failed``
+    (broken: an unparseable JSONL line, an unreadable gzip file).  It is stored like a
+    capture, so the reason stays with the corpus and re-ingesting skips it again.
+
+    ``id`` is the SHA-256 of the record's bytes when there are any, else of its origin."""
+
+    origin: Origin
+    status: str
+    reason: str
+    data: bytes | None = None
+    url: str | None = None
+    content_type: str | None = None
+    fetched_at: str | None = None
+    id: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.status not in ("skipped", "failed"):
+            raise ValueError(f"issue status must be skipped or failed, not {self.status!r}")
+        basis = self.data if self.data is not None else ("origin\x00" + self.origin.key()).encode()
+        object.__setattr__(self, "id", content_id(basis))
+
+    @property
+    def size(self) -> int | None:
+        return None if self.data is None else len(self.data)
+
+
+class SourceError(Exception):
+    """A source that cannot be read on (missing file, truncated WARC).  Records read before
+    the problem have already been yielded and are kept; the message says where it stopped."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message

@@ -1,0 +1,119 @@
+"""Exports of a store: ``jsonl``, ``csv``, ``parquet`` and ``gkg`` (GDELT GKG 2.1).
+
+- ``jsonl``: one line per article, the article's fields (as ``Article.to_dict()``, plus
+  ``id``, ``capture_id``, ``origin``, ``fetched_at``, ``nutgraf_version``,
+  ``settings_hash``) with its ``entities`` (each with its ``mentions`` spans), ``quotes``,
+  ``amounts`` and ``dates`` nested.  ``--out -`` writes to standard output.
+- ``csv`` and ``parquet``: one file per table in the folder ``--out``
+  (``captures``, ``articles``, ``entities``, ``mentions``, ``quotes``, ``amounts``, ``dates``),
+  the store's own columns, so the relations survive (``article_id``, ``entity_id``,
+  ``capture_id``); JSON columns stay JSON text.  CSV is UTF-8 with a header row.
+- ``gkg``: one tab-separated GKG 2.1 row per article, 27 columns, no header (as GDELT
+  ships them); see ``store.gkg`` for the column mapping.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import IO
+
+from nutgraf.store.sqlite import TABLES, SQLiteStore
+
+FORMATS = ("jsonl", "csv", "parquet", "gkg")
+
+
+def _open_out(out: str | Path) -> tuple[IO[str], bool]:
+    if str(out) == "-":
+        return sys.stdout, False
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    return open(out, "w", encoding="utf-8", newline=""), True
+
+
+def export_jsonl(store: SQLiteStore, out: str | Path) -> int:
+    fh, close = _open_out(out)
+    n = 0
+    try:
+        for record in store.iter_articles():
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            n += 1
+    finally:
+        if close:
+            fh.close()
+    return n
+
+
+def export_csv(store: SQLiteStore, out: str | Path) -> dict[str, int]:
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for table in TABLES:
+        with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(store.columns(table))
+            n = 0
+            for row in store.rows(table):
+                w.writerow(list(row))
+                n += 1
+        written[table] = n
+    return written
+
+
+_ARROW_TYPES = {"INTEGER": "int64", "REAL": "float64", "TEXT": "string"}
+
+
+def export_parquet(store: SQLiteStore, out: str | Path, batch: int = 10_000) -> dict[str, int]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pinned dependency
+        raise RuntimeError("Parquet export needs pyarrow (pip install pyarrow)") from exc
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for table in TABLES:
+        info = list(store.conn.execute(f"PRAGMA table_info({table})"))
+        schema = pa.schema([(r[1], getattr(pa, _ARROW_TYPES.get(str(r[2]).upper(), "string"))()) for r in info])
+        names = [r[1] for r in info]
+        n = 0
+        with pq.ParquetWriter(folder / f"{table}.parquet", schema) as writer:
+            cur = store.rows(table)
+            while True:
+                rows = cur.fetchmany(batch)
+                if not rows:
+                    break
+                cols = {name: [r[i] for r in rows] for i, name in enumerate(names)}
+                writer.write_table(pa.table(cols, schema=schema))
+                n += len(rows)
+        written[table] = n
+    return written
+
+
+def export_gkg(store: SQLiteStore, out: str | Path) -> int:
+    from nutgraf.store.gkg import gkg_row
+
+    fh, close = _open_out(out)
+    n = 0
+    try:
+        for record in store.iter_articles():
+            fh.write("\t".join(gkg_row(record)) + "\n")
+            n += 1
+    finally:
+        if close:
+            fh.close()
+    return n
+
+
+def export(store: SQLiteStore, fmt: str, out: str | Path) -> dict[str, int]:
+    """Write the store in ``fmt`` to ``out``; returns rows written per table (or ``articles``)."""
+    if fmt == "jsonl":
+        return {"articles": export_jsonl(store, out)}
+    if fmt == "csv":
+        return export_csv(store, out)
+    if fmt == "parquet":
+        return export_parquet(store, out)
+    if fmt == "gkg":
+        return {"articles": export_gkg(store, out)}
+    raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")
