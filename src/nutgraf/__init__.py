@@ -22,6 +22,7 @@ from nutgraf.model import (
 )
 from nutgraf.extract import extract
 from nutgraf.facts import analyze
+from nutgraf.store import open_store
 
 __version__ = "0.1.0"
 
@@ -36,5 +37,6 @@ __all__ = [
     "Quote",
     "analyze",
     "extract",
+    "open_store",
     "__version__",
 ]
