@@ -38,7 +38,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(STAMP)
 bench: $(VENV)/.installed-bench
 	$(PY) bench/extraction.py --data $(DATA)
 	$(PY) bench/metadata.py --data $(DATA)
-	@if [ -f bench/textclean.py ]; then $(PY) bench/textclean.py --data $(DATA); fi
+	$(PY) bench/textclean.py --data $(DATA)
+	$(PY) bench/quotes.py --data $(DATA)
+	$(PY) bench/amounts.py --data $(DATA)
+	$(PY) bench/facts.py --data $(DATA)
 
 # Build outputs and caches only; the virtual environment stays (rm -rf .venv to rebuild it).
 clean:
