@@ -213,3 +213,13 @@ def test_page_summary_points_at_a_short_post_beside_a_longer_sidebar():
     text = nutgraf.extract(html).text
     assert post in text
     assert "Recent post" not in text
+
+
+def test_furniture_lines_in_other_languages_are_dropped_from_the_tail():
+    html = f"""<html><body><div class="post"><p>{_BODY}</p><p>{_BODY}</p>
+    <p>Ähnliche Beiträge</p><p>Vous aimerez aussi</p><p>Teilen auf Facebook</p>
+    </div></body></html>"""
+    text = nutgraf.extract(html).text
+    assert text.count("committee met") == 2
+    for line in ("Ähnliche Beiträge", "Vous aimerez aussi", "Teilen auf Facebook"):
+        assert line not in text

@@ -14,6 +14,7 @@ import re
 from lxml.html import HtmlElement
 
 from nutgraf.extract.blocks import FURNITURE_TAGS, Block, furniture_words
+from nutgraf.extract.textlines import line_furniture
 from nutgraf.extract.prose import BOILERPLATE, CALL_TO_ACTION
 
 # class/id/itemprop tokens that name the article body on most publishing systems
@@ -286,7 +287,7 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
             continue  # 'Read also' over a list of links
         if b.link_density > 0.5 and len(b.text) < 400:
             continue
-        if len(b.text) < 120 and BOILERPLATE.match(b.text):
+        if len(b.text) < 120 and (BOILERPLATE.match(b.text) or _furniture_line(b, i > prose[-1])):
             continue
         if b.kind == "heading" and title_key and _norm(b.text) == title_key:
             continue
@@ -300,6 +301,17 @@ def select_blocks(blocks: list[Block], weights: list[float], container: HtmlElem
     ):
         kept.pop()
     return kept
+
+
+# Kinds of furniture line (extract.textlines) that are never article text wherever they
+# stand; headers of related-links or comment sections, dates and bylines are judged only
+# after the last paragraph, since 'More trouble ahead' may head a section of the story.
+_ANYWHERE = frozenset(("link", "social", "call", "credit"))
+
+
+def _furniture_line(block: Block, in_tail: bool) -> bool:
+    kind = line_furniture(block.text)
+    return kind in _ANYWHERE or (in_tail and bool(kind))
 
 
 def best_selection(

@@ -364,6 +364,14 @@ def furniture_kind(u: Unit) -> str:
     return ""
 
 
+def line_furniture(text: str) -> str:
+    """The furniture phrase one line of text matches, as ``furniture_kind`` names it, or
+    "" — for callers outside the plain-text path (the HTML extractor's short blocks)."""
+    unit = Unit(0, 0, 0, len(text), text)
+    measure([unit])
+    return unit.furniture
+
+
 def measure(units: list[Unit], check: Callable[[], None] | None = None) -> None:
     """Fill in each unit's shape signals; ``check`` (a deadline) is called every few
     hundred units so one enormous input cannot run past its time bound."""
