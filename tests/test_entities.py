@@ -82,3 +82,10 @@ def test_index_finds_the_named_entity_inside_a_longer_span():
 
 def test_no_text_no_entities():
     assert entities("") == []
+
+
+def test_title_inside_a_person_span_is_not_part_of_the_name():
+    text = "Farmer Ada Kowalski said the harvest was poor. Kowalski added that prices fell."
+    people = [e for e in entities(text) if e.label == "PERSON"]
+    assert [p.name for p in people] == ["Ada Kowalski"]
+    assert all(not text[s:e].startswith("Farmer") for s, e in people[0].mentions)

@@ -65,6 +65,17 @@ TITLE_PREFIXES = {
     "chancellor", "judge", "king", "queen", "prince", "princess", "pope", "general", "colonel",
     "captain", "sheikh", "prime", "former", "late", "the",
 }
+# Words the model leaves inside a PERSON span ('Farmer Ada Kowalski', 'Detective Jo Hill'):
+# a title or an occupation written before the name is not part of it.
+NAME_PREFIXES = TITLE_PREFIXES | ROLE_WORDS | {
+    "farmer", "doctor", "teacher", "nurse", "lawyer", "pastor", "officer", "sergeant",
+    "lieutenant", "corporal", "private", "detective", "inspector", "constable", "actor",
+    "actress", "singer", "author", "writer", "journalist", "reporter", "photographer", "artist",
+    "chef", "pilot", "captain", "commissioner", "councillor", "councilman", "councilwoman",
+    "deputy", "superintendent", "chief", "dean", "father", "sister", "brother", "rabbi", "imam",
+    "bishop", "archbishop", "cardinal", "prosecutor", "attorney", "congressman", "congresswoman",
+    "mp", "mep", "sheriff", "major", "admiral", "marshal", "professor", "dr.", "mr.", "mrs.", "ms.",
+}
 ABBREVIATIONS = {"US": "United States", "U.S.": "United States", "UK": "United Kingdom",
                  "U.K.": "United Kingdom", "USA": "United States", "UN": "United Nations",
                  "U.N.": "United Nations", "EU": "European Union", "E.U.": "European Union"}
@@ -167,6 +178,10 @@ def _mentions(doc: "Doc") -> list[Mention]:
         # 'Later Olaf Scholz': a sentence-opening adverb is not part of the name
         while first < ent.end - 1 and doc[first].pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ"):
             first += 1
+        if label == "PERSON":
+            # 'Farmer Ada Kowalski': the title goes, the name (two words at least) stays
+            while ent.end - first > 2 and doc[first].lower_.rstrip(".") in NAME_PREFIXES:
+                first += 1
         start, end = _trim(text, doc[first].idx, ent.end_char)
         if end <= start or not any(ch.isalpha() for ch in text[start:end]):
             continue
