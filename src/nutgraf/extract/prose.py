@@ -42,7 +42,7 @@ _MAILING_NOTICE = re.compile(
     r"|\bcreative commons\b.{0,60}\b(?:licen[cs]\w*|lizen\w*)\b|\b(?:licensed under|lizenziert unter|sous licence)\b",
     re.I | re.S,
 )
-_TRUNCATED = re.compile(r"\w(?:\.\.\.|…|\[…\]|\[\.\.\.\])\s*$")
+_TRUNCATED = re.compile(r"[\w,;:](?:\.\.\.?|…|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
 _PUNCT = re.compile(r"[.,;:!?。、，！？；：،؛]")
 # Han, kana and hangul carry about a word per character: weigh them like three Latin letters.
