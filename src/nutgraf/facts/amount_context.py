@@ -1,0 +1,403 @@
+"""What surrounds an amount in its sentence, read from the dependency parse: the counted
+noun and the object, a rate written in the clause ('… each day'), the direction of a
+change, and who reported the figure."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from nutgraf.facts import units as U
+from nutgraf.facts.amount_reader import (
+    _PRON,
+    DOCUMENT_NOUNS,
+    PEOPLE,
+    REPORT_VERBS,
+    TIME_PER,
+    _Draft,
+    _Reader,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+    from nutgraf.facts.entities import EntityIndex
+
+# ---------------------------------------------------------------------------------------
+# Context from the parse: counted noun, object, clause-level rate, source.
+
+_NP_POS = {"ADJ", "NOUN", "PROPN", "NUM"}
+
+
+def _noun_phrase(doc: "Doc", tok: "Token | None", limit: int = 6) -> tuple[int, int] | None:
+    """The noun phrase starting at ``tok`` (determiners skipped): token range [i, j)."""
+    if tok is None:
+        return None
+    i = tok.i
+    while i < len(doc) and doc[i].pos_ == "DET" and doc[i].lower_ not in ("no",):
+        i += 1
+    j = i
+    last_noun = None
+    while j < len(doc) and j - i < limit:
+        t = doc[j]
+        if t.pos_ in ("NOUN", "PROPN"):
+            last_noun = j
+        elif t.pos_ in ("ADJ", "NUM") or t.tag_ in ("VBN", "VBG") and j + 1 < len(doc) and \
+                doc[j + 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+            pass
+        elif t.text in ("-", "–") and j + 1 < len(doc) and not t.whitespace_ and \
+                doc[j - 1].whitespace_ == "":
+            pass
+        elif t.tag_ == "POS" and last_noun is not None:
+            pass
+        else:
+            break
+        if last_noun is not None and j == last_noun and j + 1 < len(doc):
+            nxt = doc[j + 1]
+            if nxt.pos_ not in ("NOUN", "PROPN") and not (nxt.text == "-" and
+                                                          not t.whitespace_):
+                break
+        j += 1
+    if last_noun is None:
+        return None
+    return i, last_noun + 1
+
+
+def _span_text(doc: "Doc", i: int, j: int) -> tuple[str, int, int]:
+    start = doc[i].idx
+    end = doc[j - 1].idx + len(doc[j - 1])
+    return doc.text[start:end], start, end
+
+
+def _clean_phrase(head: "Token") -> tuple[int, int]:
+    """A subject phrase without appositions, relative clauses or trailing punctuation:
+    token range [i, j)."""
+    keep = {head.i}
+    stack = [head]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in ("appos", "relcl", "acl", "punct", "cc", "conj", "advcl", "parataxis",
+                          "prep") and c.i > head.i and c.dep_ != "prep":
+                continue
+            if c.dep_ == "prep" and c.i > head.i and c.lower_ not in ("of", "in", "at", "from",
+                                                                     "for", "on", "with"):
+                continue
+            keep.add(c.i)
+            stack.append(c)
+    i, j = min(keep), max(keep) + 1
+    # cut at the first comma after the head: 'Dmitry Peskov, a Kremlin spokesman'
+    doc = head.doc
+    for k in range(head.i + 1, j):
+        if doc[k].text in (",", ";", "(", "—", "–") :
+            j = k
+            break
+    while i < j and doc[i].is_punct:
+        i += 1
+    while j > i and doc[j - 1].is_punct:
+        j -= 1
+    return i, j
+
+
+def _verb_of(tok: "Token") -> "Token | None":
+    t = tok
+    for _ in range(12):
+        if t.pos_ in ("VERB", "AUX") or t.dep_ == "ROOT":
+            return t
+        if t.head is t:
+            return t
+        t = t.head
+    return None
+
+
+class _Context:
+    def __init__(self, doc: "Doc", index: "EntityIndex | None", reader: _Reader):
+        self.doc = doc
+        self.text = doc.text
+        self.index = index
+        self.reader = reader
+        self._source_cache: dict[int, tuple[str | None, tuple[int, int] | None]] = {}
+
+    def num_token(self, d: _Draft) -> "Token | None":
+        return self.reader.token_at(d.core.start)
+
+    def counted(self, d: _Draft) -> None:
+        """'10,000 Russian citizens' → object 'Russian citizens', unit 'people'."""
+        if d.unit is not None and d.unit not in ("percent",) and d.currency is None and \
+                d.core.kind != "vague":
+            self._of_object(d)
+            return
+        if d.unit is not None:
+            self._of_object(d)
+            return
+        text = self.text
+        pos = d.end
+        gap = text[pos:pos + 4]
+        hy = re.match(r"-([a-z]+)\b(?!-)", text[pos:pos + 30])
+        if hy:
+            # 'six-cylinder engine', 'an 11-member panel': the counted noun is the word
+            tok = self.reader.token_from(pos + 1)
+            d.object = hy.group(1)
+            d.unit = tok.lemma_.lower() if tok is not None and tok.idx == pos + 1 and \
+                tok.text == hy.group(1) else hy.group(1)
+            d.count_noun = True
+            return
+        of_the = re.match(r"\s+of\s+(?:the|its|his|her|their|our|my|your|these|those)\s+",
+                          text[pos:pos + 20])
+        if d.core.kind == "words" and d.value == 1 and of_the:
+            pos += of_the.end()  # 'one of the best speakers'
+        elif d.core.kind in ("vague", "words") and gap.lower().startswith(" of "):
+            pos += 4
+        elif gap[:1] in (" ", "-"):
+            pos += 1
+        else:
+            return
+        tok = self.reader.token_from(pos)
+        if d.core.kind == "vague" and d.unit is None and not gap.lower().startswith(" of "):
+            # 'thousands fled', 'hundreds hope to ...': a vague count as a verb's subject
+            own = self.num_token(d)
+            if own is not None and own.dep_ == "nsubj" and own.head.pos_ == "VERB":
+                d.unit = "people"
+                return
+        if tok is None or tok.idx != pos or not tok.text[:1].isalpha():
+            return
+        if tok.lower_ in ("of", "last", "next", "this", "that", "each", "every", "per", "a",
+                          "an", "the", "these", "those", "or", "and", "to"):
+            return
+        if tok.pos_ in ("AUX", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "PART") or \
+                tok.pos_ == "VERB" and tok.tag_ not in ("VBG", "VBN"):
+            return
+        np = _noun_phrase(self.doc, tok)
+        if np is None:
+            return
+        i, j = np
+        head = self.doc[j - 1]
+        if head.lower_ in ("percent", "cent"):
+            return
+        obj, _, oend = _span_text(self.doc, i, j)
+        d.object = obj
+        d.count_noun = True
+        low = head.lower_
+        as_unit = U.match_unit(head.text, 0, glued=False)
+        if as_unit and as_unit[2] == len(head.text) and as_unit[0] not in U.MONEY_UNITS:
+            d.unit = as_unit[0]  # '517 rushing yards'
+        elif low in PEOPLE or (head.ent_type_ == "NORP" and low.endswith("s")) or \
+                (head.tag_ == "NNPS" and head.ent_type_ in ("NORP", "")):
+            d.unit = "people"
+        else:
+            lemma = head.lemma_.lower() if head.pos_ == "NOUN" else head.text
+            d.unit = lemma
+        d.end = max(d.end, oend)
+        # a rate right after the counted noun: '30 deaths a day'
+        if d.per is None:
+            before = d.end
+            self.reader._per(d)
+            if d.end == before:
+                d.end = oend
+
+    def _of_object(self, d: _Draft) -> None:
+        """'54GB of data', '60 per cent of its revenue', 'a 25% tax', '$800 stone oven'."""
+        text = self.text
+        m = re.match(r"\s+of\s+", text[d.end:d.end + 8])
+        tok = None
+        if m:
+            tok = self.reader.token_from(d.end + m.end())
+        elif text[d.end:d.end + 1] in (" ", "-"):
+            t = self.reader.token_from(d.end + 1)
+            if t is not None and t.pos_ in ("NOUN", "ADJ", "PROPN") and t.idx == d.end + 1:
+                tok = t
+        if tok is None:
+            return
+        np = _noun_phrase(self.doc, tok)
+        if not np:
+            return
+        if not m:
+            # the amount must modify the noun ('a 25% tax'), not sit beside it ('5% today')
+            inside = [t for t in self.doc if d.start <= t.idx < d.end]
+            if not any(np[0] <= t.head.i < np[1] for t in inside):
+                return
+        d.object = _span_text(self.doc, *np)[0]
+
+    def subject_object(self, d: _Draft) -> None:
+        """No counted noun: the subject of the number's clause ('Revenue rose to $7bn')."""
+        if d.object is not None:
+            return
+        tok = self.num_token(d)
+        if tok is None:
+            return
+        # the number modifies a noun before it: 'a sum of $5m' → 'sum'
+        verb = _verb_of(tok)
+        if verb is None:
+            return
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj:
+            if verb.dep_ in ("xcomp", "ccomp", "advcl", "conj") and verb.head is not verb:
+                subj = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subj or subj[0].lower_ in _PRON:
+            return
+        head = subj[0]
+        if head.idx <= d.core.start < head.idx + len(head):
+            return
+        i, j = _clean_phrase(head)
+        # keep the noun phrase only (no verbs inside)
+        while i < j and self.doc[i].pos_ == "DET":
+            i += 1
+        if i >= j:
+            return
+        if any(self.doc[k].pos_ in ("VERB", "AUX") for k in range(i, j)):
+            i, j = head.i, head.i + 1
+            while i > 0 and self.doc[i - 1].dep_ in ("compound", "amod") and \
+                    self.doc[i - 1].head.i == head.i:
+                i -= 1
+        d.object = _span_text(self.doc, i, j)[0]
+
+    def clause_rate(self, d: _Draft) -> None:
+        """'10,000 citizens had crossed the border each day' → per 'day'."""
+        if d.per is not None:
+            return
+        tok = self.num_token(d)
+        if tok is None:
+            return
+        verb = _verb_of(tok)
+        if verb is None:
+            return
+        for c in verb.children:
+            if c.lemma_.lower() in TIME_PER and c.i > tok.i and not \
+                    (d.start <= c.idx < d.end):
+                dets = [g for g in c.children if g.lower_ in ("each", "every", "per", "a",
+                                                               "an")]
+                if dets and (dets[0].lower_ != "a" and dets[0].lower_ != "an" or
+                             c.dep_ == "npadvmod"):
+                    d.per = c.lemma_.lower()
+                    return
+            if c.lower_ == "per" and c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj" and g.lemma_.lower() in TIME_PER:
+                        d.per = g.lemma_.lower()
+                        return
+
+    # -- sources --------------------------------------------------------------------
+    def source(self, d: _Draft) -> tuple[str | None, tuple[int, int] | None]:
+        tok = self.num_token(d)
+        if tok is None:
+            return None, None
+        sent = tok.sent
+        # 'according to X'
+        for t in sent:
+            if t.lower_ == "according" and t.i + 1 < len(self.doc) and \
+                    self.doc[t.i + 1].lower_ == "to":
+                to = self.doc[t.i + 1]
+                pobj = [c for c in to.children if c.dep_ == "pobj"]
+                if pobj:
+                    return self._name(pobj[0])
+                nxt = to.i + 1
+                if nxt < sent.end:
+                    np = _noun_phrase(self.doc, self.doc[nxt])
+                    if np:
+                        return self._name(self.doc[np[1] - 1])
+        # a report verb governing the number's clause
+        child = tok
+        for anc in tok.ancestors:
+            if anc.lemma_.lower() in REPORT_VERBS and anc.pos_ in ("VERB", "AUX") and \
+                    child.dep_ not in ("nsubj", "nsubjpass", "csubj"):
+                found = self._subject_of(anc)
+                if found[0] is not None or found[1] is not None:
+                    return found
+            child = anc
+        return None, None
+
+    def _subject_of(self, verb: "Token") -> tuple[str | None, tuple[int, int] | None]:
+        subj = [c for c in verb.children if c.dep_ in ("nsubj",)]
+        if not subj:
+            # passive: 'it was reported by X'; or a conjoined verb sharing the subject
+            for c in verb.children:
+                if c.dep_ == "agent":
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            return self._name(g)
+            if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+                subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
+            if verb.dep_ in ("xcomp",):
+                subj = [c for c in verb.head.children if c.dep_ == "nsubj"]
+        if not subj:
+            return None, None
+        head = subj[0]
+        if head.lower_ in ("it", "there", "this", "that", "which", "what"):
+            return None, None
+        if head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
+            # 'X's figures show', 'data from X', 'a CNN survey found'
+            for c in head.children:
+                if c.dep_ == "poss":
+                    return self._name(c)
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            return self._name(g)
+            for c in head.children:
+                if c.dep_ == "compound" and c.pos_ == "PROPN":
+                    return self._name(c)
+        return self._name(head)
+
+    def _name(self, head: "Token") -> tuple[str | None, tuple[int, int] | None]:
+        i, j = _clean_phrase(head)
+        if head.tag_ == "POS" or head.dep_ == "case":
+            head = head.head
+        text, start, end = _span_text(self.doc, i, j)
+        if self.index is not None:
+            hs, he = head.idx, head.idx + len(head)
+            ent = self.index.at(hs, he)
+            if ent is not None and any(s <= hs and he <= e for s, e in ent.mentions):
+                return ent.name, (start, end)
+            if head.lower_ in _PRON or head.pos_ == "PRON" or \
+                    (head.lower_ in _ROLEISH and j - i <= 4):
+                ent = self.index.resolve(start, end)
+                if ent is not None:
+                    return ent.name, (start, end)
+                if head.pos_ == "PRON":
+                    return None, (start, end)
+        elif head.pos_ == "PRON":
+            return None, (start, end)
+        clean = re.sub(r"\s+", " ", text).strip()
+        clean = re.sub(r"(?:['’]s|['’])$", "", clean)
+        clean = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", clean)
+        return clean, (start, end)
+
+
+_ROLEISH = {"spokesman", "spokeswoman", "spokesperson", "president", "minister", "secretary",
+            "chancellor", "official", "governor", "mayor", "director", "chief", "leader",
+            "ceo", "chairman", "chairwoman", "premier", "king", "queen", "general"}
+
+
+_UP = {"rise", "increase", "grow", "climb", "jump", "gain", "surge", "soar", "rally", "advance",
+       "add", "expand", "raise", "boost", "lift", "swell", "spike"}
+_DOWN = {"fall", "drop", "decline", "decrease", "shrink", "slip", "slide", "sink", "plunge",
+         "tumble", "lose", "cut", "reduce", "lower", "dip", "ease", "contract", "plummet", "slump"}
+
+
+def _change(doc: "Doc", char: int) -> str | None:
+    """'up' or 'down' when the number is the size of a rise or a fall ('rose 5%', 'fell by
+    $2bn'); None for a level ('rose to $7bn') and everything else."""
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return None
+    tok = span[0]
+    # climb from the number to the noun phrase's head, then to the verb it hangs on
+    for _ in range(3):
+        if tok.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod") and tok.head is not tok:
+            tok = tok.head
+        else:
+            break
+    head = tok.head
+    if tok.dep_ == "pobj" and head.lower_ == "by":
+        head = head.head
+    elif tok.dep_ == "pobj":
+        return None  # 'to $7bn', 'from 5%': a level
+    elif tok.dep_ not in ("dobj", "npadvmod", "attr", "advmod"):
+        return None
+    lemma = head.lemma_.lower()
+    if lemma in _UP:
+        return "up"
+    if lemma in _DOWN:
+        return "down"
+    return None
