@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 from nutgraf.facts import units as U
 from nutgraf.facts.amount_reader import (
-    _PRON,
+    PRONOUNS,
     DOCUMENT_NOUNS,
     PEOPLE,
     REPORT_VERBS,
     TIME_PER,
-    _Draft,
-    _Reader,
+    Draft,
+    AmountReader,
 )
 
 if TYPE_CHECKING:
@@ -110,18 +110,18 @@ def _verb_of(tok: "Token") -> "Token | None":
     return None
 
 
-class _Context:
-    def __init__(self, doc: "Doc", index: "EntityIndex | None", reader: _Reader):
+class AmountContext:
+    def __init__(self, doc: "Doc", index: "EntityIndex | None", reader: AmountReader):
         self.doc = doc
         self.text = doc.text
         self.index = index
         self.reader = reader
         self._source_cache: dict[int, tuple[str | None, tuple[int, int] | None]] = {}
 
-    def num_token(self, d: _Draft) -> "Token | None":
+    def num_token(self, d: Draft) -> "Token | None":
         return self.reader.token_at(d.core.start)
 
-    def counted(self, d: _Draft) -> None:
+    def counted(self, d: Draft) -> None:
         """'10,000 Russian citizens' → object 'Russian citizens', unit 'people'."""
         if d.unit is not None and d.unit not in ("percent",) and d.currency is None and \
                 d.core.kind != "vague":
@@ -195,7 +195,7 @@ class _Context:
             if d.end == before:
                 d.end = oend
 
-    def _of_object(self, d: _Draft) -> None:
+    def _of_object(self, d: Draft) -> None:
         """'54GB of data', '60 per cent of its revenue', 'a 25% tax', '$800 stone oven'."""
         text = self.text
         m = re.match(r"\s+of\s+", text[d.end:d.end + 8])
@@ -218,7 +218,7 @@ class _Context:
                 return
         d.object = _span_text(self.doc, *np)[0]
 
-    def subject_object(self, d: _Draft) -> None:
+    def subject_object(self, d: Draft) -> None:
         """No counted noun: the subject of the number's clause ('Revenue rose to $7bn')."""
         if d.object is not None:
             return
@@ -233,7 +233,7 @@ class _Context:
         if not subj:
             if verb.dep_ in ("xcomp", "ccomp", "advcl", "conj") and verb.head is not verb:
                 subj = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subj or subj[0].lower_ in _PRON:
+        if not subj or subj[0].lower_ in PRONOUNS:
             return
         head = subj[0]
         if head.idx <= d.core.start < head.idx + len(head):
@@ -251,7 +251,7 @@ class _Context:
                 i -= 1
         d.object = _span_text(self.doc, i, j)[0]
 
-    def clause_rate(self, d: _Draft) -> None:
+    def clause_rate(self, d: Draft) -> None:
         """'10,000 citizens had crossed the border each day' → per 'day'."""
         if d.per is not None:
             return
@@ -277,7 +277,7 @@ class _Context:
                         return
 
     # -- sources --------------------------------------------------------------------
-    def source(self, d: _Draft) -> tuple[str | None, tuple[int, int] | None]:
+    def source(self, d: Draft) -> tuple[str | None, tuple[int, int] | None]:
         tok = self.num_token(d)
         if tok is None:
             return None, None
@@ -349,7 +349,7 @@ class _Context:
             ent = self.index.at(hs, he)
             if ent is not None and any(s <= hs and he <= e for s, e in ent.mentions):
                 return ent.name, (start, end)
-            if head.lower_ in _PRON or head.pos_ == "PRON" or \
+            if head.lower_ in PRONOUNS or head.pos_ == "PRON" or \
                     (head.lower_ in _ROLEISH and j - i <= 4):
                 ent = self.index.resolve(start, end)
                 if ent is not None:
@@ -375,7 +375,7 @@ _DOWN = {"fall", "drop", "decline", "decrease", "shrink", "slip", "slide", "sink
          "tumble", "lose", "cut", "reduce", "lower", "dip", "ease", "contract", "plummet", "slump"}
 
 
-def _change(doc: "Doc", char: int) -> str | None:
+def change_direction(doc: "Doc", char: int) -> str | None:
     """'up' or 'down' when the number is the size of a rise or a fall ('rose 5%', 'fell by
     $2bn'); None for a level ('rose to $7bn') and everything else."""
     span = doc.char_span(char, char + 1, alignment_mode="expand")

@@ -186,7 +186,7 @@ DOCUMENT_NOUNS = {
 TIME_PER = {"second", "minute", "hour", "day", "night", "week", "fortnight", "month",
             "quarter", "year", "decade", "century", "weekend", "session", "shift"}
 
-_PRON = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this", "that",
+PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", "this", "that",
          "which", "who", "these", "those"}
 
 
@@ -202,7 +202,7 @@ class _Core:
 
 
 @dataclass
-class _Draft:
+class Draft:
     start: int
     end: int
     value: float | None
@@ -324,7 +324,7 @@ def _prev_word(text: str, pos: int) -> tuple[str, int]:
     return text[k:j], k
 
 
-class _Reader:
+class AmountReader:
     def __init__(self, doc: "Doc"):
         self.doc = doc
         self.text = doc.text
@@ -351,8 +351,8 @@ class _Reader:
         return self.doc[i] if i < len(self.doc) else None
 
     # -- reading --------------------------------------------------------------------
-    def read_all(self) -> list[_Draft]:
-        drafts: list[_Draft] = []
+    def read_all(self) -> list[Draft]:
+        drafts: list[Draft] = []
         for m in _CORE_RE.finditer(self.text):
             if self.excluded.hit(m.start(), m.end()) or self.taken.hit(m.start(), m.end()):
                 continue
@@ -366,7 +366,7 @@ class _Reader:
             drafts.append(draft)
         return drafts
 
-    def read_one(self, core: _Core) -> _Draft | None:
+    def read_one(self, core: _Core) -> Draft | None:
         text = self.text
         s, e = core.start, core.end
         if core.kind == "digits":
@@ -404,7 +404,7 @@ class _Reader:
                 return None
         value = core.value
         vstart, vend = s, e
-        draft = _Draft(s, e, value, vstart, vend, core)
+        draft = Draft(s, e, value, vstart, vend, core)
         if core.kind == "vague":
             draft.vague = True
             draft.approximate = True
@@ -486,7 +486,7 @@ class _Reader:
             return None
         return draft
 
-    def _unit(self, draft: _Draft, pos: int) -> int:
+    def _unit(self, draft: Draft, pos: int) -> int:
         text = self.text
         glued = pos == draft.core.end or (pos > draft.core.end and text[pos - 1] != " ")
         gap = 0
@@ -537,7 +537,7 @@ class _Reader:
             draft.unit = draft.unit if draft.currency == "USD" else draft.currency
         return pos
 
-    def _range(self, draft: _Draft) -> None:
+    def _range(self, draft: Draft) -> None:
         text = self.text
         m = _RANGE_RE.match(text, draft.end)
         if not m:
@@ -574,7 +574,7 @@ class _Reader:
         if conn == "to" and before == "by" and draft.unit is not None and \
                 draft.core.kind == "digits":
             return  # 'increased by $43.6 billion to $419.2 billion': a change, then a level
-        sub = _Draft(core2.start, core2.end, core2.value, core2.start, core2.end, core2)
+        sub = Draft(core2.start, core2.end, core2.value, core2.start, core2.end, core2)
         money = bool(cur2) or draft.currency is not None
         factor, pos, scaled = _scale(text, core2.end, core2, money)
         if scaled:
@@ -625,7 +625,7 @@ class _Reader:
         if sub.per:
             draft.per = sub.per
 
-    def _per(self, draft: _Draft) -> None:
+    def _per(self, draft: Draft) -> None:
         text = self.text
         m = _PER_RE.match(text, draft.end)
         if not m:
@@ -672,7 +672,7 @@ class _Reader:
             return after.startswith((" hand",)) and False or after.startswith(" or two")
         return True
 
-    def _keep(self, d: _Draft) -> bool:
+    def _keep(self, d: Draft) -> bool:
         text = self.text
         core = d.core
         if core.kind == "score":

@@ -35,8 +35,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nutgraf.facts.amount_context import _Context, _change
-from nutgraf.facts.amount_reader import _Reader
+from nutgraf.facts.amount_context import AmountContext, change_direction
+from nutgraf.facts.amount_reader import AmountReader
 from nutgraf.model import Amount
 
 if TYPE_CHECKING:
@@ -49,9 +49,9 @@ if TYPE_CHECKING:
 
 def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]:
     """Every amount in ``doc``, in text order, each with its span over ``doc.text``."""
-    reader = _Reader(doc)
+    reader = AmountReader(doc)
     drafts = reader.read_all()
-    ctx = _Context(doc, index, reader)
+    ctx = AmountContext(doc, index, reader)
     out: list[Amount] = []
     text = doc.text
     for d in drafts:
@@ -69,6 +69,6 @@ def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]
             text=text[start:end], start=start, end=end, value=d.value, unit=d.unit,
             object=d.object, source=source, approximate=d.approximate, per=d.per,
             value_text=value_text, lower_bound=d.lower, upper_bound=d.upper,
-            source_span=source_span, vague=d.vague, change=_change(doc, d.core.start),
+            source_span=source_span, vague=d.vague, change=change_direction(doc, d.core.start),
         ))
     return out
