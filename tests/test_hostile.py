@@ -350,3 +350,13 @@ def _depth(tree) -> int:
         deepest = max(deepest, d)
         stack.extend((child, d + 1) for child in el)
     return deepest
+
+
+def test_huge_attribute_value_with_spaces_does_not_swallow_the_page():
+    value = " ".join(["word"] * 5000)  # one start tag over the parser-safety limit
+    html = (f'<html><body><p title="{value}" data-x="1">A paragraph that must survive the long '
+            'tag before it, with enough words to count as prose.</p><p>And the next one, too, '
+            'which follows it on the page.</p></body></html>')
+    article = outcome(html)
+    assert "must survive the long tag" in article.text
+    assert "And the next one" in article.text

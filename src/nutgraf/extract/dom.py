@@ -86,6 +86,8 @@ def parse_html(html: str) -> HtmlElement | None:
         html = _BAD_CHARS.sub(" ", html)
     if not _NON_SPACE.search(html):
         return None
+    if _HUGE_TAG.search(html):
+        html = _HUGE_TAG.sub(_trim_tag, html)
     root, too_deep = _parse(html)
     if too_deep:
         # libxml2 gave up at its depth limit and dropped the rest of the page: cut the
@@ -94,6 +96,30 @@ def parse_html(html: str) -> HtmlElement | None:
     if root is not None:
         _flatten_below(root, MAX_DEPTH)
     return root
+
+
+# A start tag this long carries thousands of attributes; libxml2's duplicate-attribute check
+# is quadratic in their number (50,000 attributes: seconds), and no page needs them.
+MAX_TAG_CHARS = 16_384
+_HUGE_TAG = re.compile(r"<[a-zA-Z][^<>]{%d,}>" % MAX_TAG_CHARS)
+
+
+def _trim_tag(match: re.Match[str]) -> str:
+    """The tag cut to its first attributes, padded to the same length and the same line
+    breaks, so source offsets and line numbers of everything after it are unchanged."""
+    tag = match.group()
+    cut, quote = 0, ""
+    for i, ch in enumerate(tag[:MAX_TAG_CHARS]):  # the last space outside a quoted value
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch.isspace():
+            cut = i
+    head = tag[:cut] if cut > 0 else tag[: tag.find(" ") if " " in tag else MAX_TAG_CHARS]
+    rest = tag[len(head):-1]
+    filler = "".join("\n" if ch == "\n" else " " for ch in rest)
+    return head + filler + ">"
 
 
 def _parse(html: str) -> tuple[HtmlElement | None, bool]:
