@@ -8,6 +8,8 @@
   (``captures``, ``articles``, ``entities``, ``mentions``, ``quotes``, ``amounts``, ``dates``),
   the store's own columns, so the relations survive (``article_id``, ``entity_id``,
   ``capture_id``); JSON columns stay JSON text.  CSV is UTF-8 with a header row.
+  ``articles`` also has ``syndication_group`` and ``story_id`` (as in ``jsonl``): the
+  corpus passes' copy group and story of each article.
 - ``gkg``: one tab-separated GKG 2.1 row per article, 27 columns, no header (as GDELT
   ships them); see ``store.gkg`` for the column mapping.
 """
@@ -32,11 +34,24 @@ def _open_out(out: str | Path) -> tuple[IO[str], bool]:
     return open(out, "w", encoding="utf-8", newline=""), True
 
 
+# Fields the corpus passes add to each article (nutgraf.corpus): the id of its syndication
+# group (copies of one text; the group's first article's id) and of its story.  Empty/None
+# for an article they have not seen.
+CORPUS_FIELDS = ("syndication_group", "story_id")
+
+
+def _corpus_fields(store: SQLiteStore) -> dict[int, tuple]:
+    get = getattr(store, "corpus_fields", None)
+    return get() if get is not None else {}
+
+
 def export_jsonl(store: SQLiteStore, out: str | Path) -> int:
     fh, close = _open_out(out)
     n = 0
+    extra = _corpus_fields(store)
     try:
         for record in store.iter_articles():
+            record.update(zip(CORPUS_FIELDS, extra.get(record["id"], (None, None))))
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
             n += 1
     finally:
@@ -49,13 +64,14 @@ def export_csv(store: SQLiteStore, out: str | Path) -> dict[str, int]:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    extra = _corpus_fields(store)
     for table in TABLES:
         with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
-            w.writerow(store.columns(table))
+            w.writerow(store.columns(table) + (list(CORPUS_FIELDS) if table == "articles" else []))
             n = 0
             for row in store.rows(table):
-                w.writerow(list(row))
+                w.writerow(list(row) + (list(extra.get(row[0], (None, None))) if table == "articles" else []))
                 n += 1
         written[table] = n
     return written
@@ -73,10 +89,14 @@ def export_parquet(store: SQLiteStore, out: str | Path, batch: int = 10_000) -> 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
+    extra = _corpus_fields(store)
     for table in TABLES:
         info = list(store.conn.execute(f"PRAGMA table_info({table})"))
-        schema = pa.schema([(r[1], getattr(pa, _ARROW_TYPES.get(str(r[2]).upper(), "string"))()) for r in info])
+        fields = [(r[1], getattr(pa, _ARROW_TYPES.get(str(r[2]).upper(), "string"))()) for r in info]
         names = [r[1] for r in info]
+        if table == "articles":
+            fields += [(name, pa.int64()) for name in CORPUS_FIELDS]
+        schema = pa.schema(fields)
         n = 0
         with pq.ParquetWriter(folder / f"{table}.parquet", schema) as writer:
             cur = store.rows(table)
@@ -85,6 +105,9 @@ def export_parquet(store: SQLiteStore, out: str | Path, batch: int = 10_000) -> 
                 if not rows:
                     break
                 cols = {name: [r[i] for r in rows] for i, name in enumerate(names)}
+                if table == "articles":
+                    for j, name in enumerate(CORPUS_FIELDS):
+                        cols[name] = [extra.get(r[0], (None, None))[j] for r in rows]
                 writer.write_table(pa.table(cols, schema=schema))
                 n += len(rows)
         written[table] = n

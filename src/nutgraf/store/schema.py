@@ -1,13 +1,15 @@
-"""The SQLite schema of a nutgraf store (version 1), as executed by ``store.sqlite``.
+"""The SQLite schema of a nutgraf store (version 2), as executed by ``store.sqlite``.
 
 Kept as Python so it ships inside any install; the same text is what ``sqlite3 demo.db .schema``
 shows.  See the README section "The store" for a tour.
 """
 
-SCHEMA_VERSION = 1
+# 2: the corpus tables (syndication, stories, entity registry, quotes/figures across
+# articles); a version-1 store gets them when a writer opens it (every statement is IF NOT EXISTS).
+SCHEMA_VERSION = 2
 
 SCHEMA = r"""
--- nutgraf store, SQLite (schema version 1).
+-- nutgraf store, SQLite (schema version 2).
 --
 -- One row per capture (content-addressed: id = SHA-256 of the document bytes), one article
 -- per successfully extracted capture, and the facts of each article as span rows:
@@ -31,7 +33,7 @@ CREATE TABLE IF NOT EXISTS captures (
     content_type     TEXT,
     size             INTEGER,                     -- bytes (NULL when unknown)
     fetched_at       TEXT,                        -- ISO-8601: WARC-Date, file mtime, JSONL field
-    origin_kind      TEXT NOT NULL CHECK (origin_kind IN ('file', 'warc', 'jsonl')),
+    origin_kind      TEXT NOT NULL CHECK (origin_kind IN ('file', 'warc', 'jsonl', 'web')),
     origin_path      TEXT NOT NULL,
     origin_record_id TEXT,                        -- WARC-Record-ID
     origin_offset    INTEGER,                     -- byte offset of the WARC record in its file
@@ -185,4 +187,148 @@ SELECT m.id AS amount_id, m.article_id, a.title, a.url, a.published, a.site_name
        m.source, m.source_entity_id, m.value, m.unit, m.per, m.object, m.approximate, m.vague,
        m.text AS amount, m.start, m."end", m.source_start, m.source_end
 FROM amounts m JOIN articles a ON a.id = m.article_id;
+
+-- ---------------------------------------------------------------------------------------
+-- Corpus passes (schema version 2): what is known *across* articles, computed by
+-- nutgraf.corpus at ingest, one article at a time, by the single writer.  Derived data:
+-- rebuildable from the tables above.
+
+-- One row per article once the corpus passes have seen it.
+CREATE TABLE IF NOT EXISTS corpus_articles (
+    article_id        INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    content_hash      TEXT NOT NULL,              -- sha256 (32 hex) of the normalised words of the text
+    shingles          INTEGER NOT NULL,           -- distinct word 5-shingles; 0: exact copies only; -1: too short
+    syndication_group INTEGER NOT NULL,           -- article id of the group's first member (own id when alone)
+    original_id       INTEGER NOT NULL,           -- the group's earliest-published member
+    is_original       INTEGER NOT NULL DEFAULT 0, -- 1 for that member
+    similarity        REAL,                       -- Jaccard with the member it matched (NULL: matched none)
+    matched_id        INTEGER,                    -- that member
+    wire              TEXT,                       -- wire services cued, comma-separated ('AP,Reuters')
+    wire_cues         TEXT NOT NULL DEFAULT '[]', -- JSON [{service, kind, start, end}] spans of articles.text
+    day               TEXT,                       -- YYYY-MM-DD: published, else fetched
+    story_id          INTEGER,                    -- stories.id
+    story_score       REAL,                       -- cosine with the story when it joined (NULL: started it)
+    features          TEXT NOT NULL DEFAULT '{}', -- JSON {feature: weight}: the article's story vector
+    processed_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS corpus_articles_hash ON corpus_articles(content_hash);
+CREATE INDEX IF NOT EXISTS corpus_articles_group ON corpus_articles(syndication_group);
+CREATE INDEX IF NOT EXISTS corpus_articles_story ON corpus_articles(story_id);
+
+-- MinHash LSH: 32 band keys per article (128 permutations, 4 rows a band); candidates of a
+-- new article are the articles sharing a key with it.
+CREATE TABLE IF NOT EXISTS minhash_bands (
+    band_key   INTEGER NOT NULL,                  -- signed 64-bit hash of (band number, its rows)
+    article_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS minhash_bands_key ON minhash_bands(band_key, article_id);
+
+-- Stories: articles about one event within a few days.
+CREATE TABLE IF NOT EXISTS stories (
+    id               INTEGER PRIMARY KEY,
+    label            TEXT,                        -- headline of the most central member
+    label_article_id INTEGER,
+    first_day        TEXT,                        -- YYYY-MM-DD span of the members' days
+    last_day         TEXT,
+    members          INTEGER NOT NULL DEFAULT 0,
+    centroid         TEXT NOT NULL DEFAULT '{}',  -- JSON {feature: summed weight}, top features
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_days ON stories(last_day, first_day);
+
+-- Inverted index of each story's top features ('e:<registry id>', 't:<term>').
+CREATE TABLE IF NOT EXISTS story_features (
+    story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    feature  TEXT NOT NULL,
+    weight   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_features_feature ON story_features(feature, story_id);
+CREATE INDEX IF NOT EXISTS story_features_story ON story_features(story_id);
+
+-- Document frequency of every content term (tf-idf for stories).
+CREATE TABLE IF NOT EXISTS term_df (
+    term TEXT PRIMARY KEY,
+    df   INTEGER NOT NULL
+);
+
+-- Entity registry: one id per referent across articles.
+CREATE TABLE IF NOT EXISTS entity_registry (
+    id       INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL,                       -- fullest form seen
+    label    TEXT NOT NULL,
+    norm     TEXT NOT NULL,                       -- normalised name: with label, the join key
+    surname  TEXT,                                -- PERSON: last word of norm
+    aliases  TEXT NOT NULL DEFAULT '[]',          -- JSON list of names seen
+    articles INTEGER NOT NULL DEFAULT 0,
+    mentions INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX IF NOT EXISTS entity_registry_key ON entity_registry(norm, label);
+CREATE INDEX IF NOT EXISTS entity_registry_surname ON entity_registry(surname, label);
+
+CREATE TABLE IF NOT EXISTS entity_links (
+    entity_id   INTEGER PRIMARY KEY REFERENCES entities(id) ON DELETE CASCADE,
+    registry_id INTEGER NOT NULL,
+    article_id  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS entity_links_registry ON entity_links(registry_id);
+CREATE INDEX IF NOT EXISTS entity_links_article ON entity_links(article_id);
+
+-- One quote reported by many: same speaker, same words (containment >= 0.8).
+CREATE TABLE IF NOT EXISTS quote_clusters (
+    id               INTEGER PRIMARY KEY,
+    speaker_key      TEXT NOT NULL,               -- 'r:<registry id>' or 'n:<normalised name>'
+    speaker_id       INTEGER,                     -- entity_registry.id
+    speaker          TEXT,
+    text             TEXT NOT NULL,               -- the words of the cluster's first quote
+    first_quote_id   INTEGER NOT NULL,            -- earliest-published appearance
+    first_article_id INTEGER NOT NULL,
+    first_day        TEXT,
+    members          INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS quote_clusters_speaker ON quote_clusters(speaker_key);
+
+CREATE TABLE IF NOT EXISTS quote_links (
+    quote_id    INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
+    cluster_id  INTEGER NOT NULL,
+    article_id  INTEGER NOT NULL,
+    containment REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quote_links_cluster ON quote_links(cluster_id);
+
+-- One figure reported by many: same value, unit and rate, same object or sentence words.
+CREATE TABLE IF NOT EXISTS figure_clusters (
+    id               INTEGER PRIMARY KEY,
+    value            REAL NOT NULL,
+    unit             TEXT NOT NULL DEFAULT '',
+    per              TEXT NOT NULL DEFAULT '',
+    object           TEXT NOT NULL DEFAULT '',    -- normalised
+    context          TEXT NOT NULL DEFAULT '',    -- content terms of the first sentence, space-separated
+    text             TEXT NOT NULL,               -- the first appearance as written
+    first_amount_id  INTEGER NOT NULL,
+    first_article_id INTEGER NOT NULL,
+    first_day        TEXT,
+    members          INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS figure_clusters_key ON figure_clusters(unit, per, value);
+CREATE INDEX IF NOT EXISTS figure_clusters_value ON figure_clusters(value);
+
+CREATE TABLE IF NOT EXISTS figure_links (
+    amount_id  INTEGER PRIMARY KEY REFERENCES amounts(id) ON DELETE CASCADE,
+    cluster_id INTEGER NOT NULL,
+    article_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS figure_links_cluster ON figure_links(cluster_id);
+CREATE INDEX IF NOT EXISTS figure_links_article ON figure_links(article_id);
+
+-- Figures for the same thing that disagree: one story, same unit and rate, overlapping
+-- sentences, different values.  cluster_id < other_id.
+CREATE TABLE IF NOT EXISTS figure_conflicts (
+    cluster_id INTEGER NOT NULL,
+    other_id   INTEGER NOT NULL,
+    story_id   INTEGER,
+    similarity REAL,                              -- Jaccard of their sentences' content terms
+    PRIMARY KEY (cluster_id, other_id)
+);
+CREATE INDEX IF NOT EXISTS figure_conflicts_other ON figure_conflicts(other_id);
 """

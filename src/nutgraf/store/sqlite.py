@@ -88,9 +88,11 @@ class SQLiteStore:
             version = None
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a SQLite database ({exc})") from exc
-        if version is not None and int(version[0]) != SCHEMA_VERSION:
+        if version is not None and int(version[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: schema version {version[0]}, this nutgraf uses {SCHEMA_VERSION}")
-        if version is None:
+        # an older store (version 1: no corpus tables) is brought up to date: every statement
+        # of the schema is IF NOT EXISTS, so running it again only adds what is missing
+        if version is None or int(version[0]) < SCHEMA_VERSION:
             self.conn.executescript(SCHEMA)
             self.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)",
                               (str(SCHEMA_VERSION),))
@@ -305,8 +307,21 @@ class SQLiteStore:
             raise ValueError(f"unknown table {table}")
         return self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
 
+    def corpus_fields(self) -> dict[int, tuple[int | None, int | None]]:
+        """``{article id: (syndication_group, story_id)}`` from the corpus passes (articles
+        they have not seen yet are absent; a store older than them gives ``{}``)."""
+        try:
+            return {r[0]: (r[1], r[2]) for r in self.conn.execute(
+                "SELECT article_id, syndication_group, story_id FROM corpus_articles")}
+        except sqlite3.OperationalError:
+            return {}
+
     def columns(self, table: str) -> list[str]:
         return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+
+    def column_types(self, table: str) -> list[tuple[str, str]]:
+        """(name, declared type) of each column of ``table`` (the same for every backend)."""
+        return [(r[1], str(r[2])) for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
 
 def _article_record(row: dict[str, Any], facts: dict[str, dict[int, list[dict]]]) -> dict[str, Any]:
@@ -352,10 +367,12 @@ def _article_record(row: dict[str, Any], facts: dict[str, dict[int, list[dict]]]
     return record
 
 
-def open_store(path: str | Path, *, readonly: bool = False) -> SQLiteStore:
-    """The store at ``path``.  A ``postgresql://`` URL will select the PostgreSQL backend
-    (not built yet)."""
+def open_store(path: str | Path, *, readonly: bool = False) -> Any:
+    """The store at ``path``: a SQLite file, or with a ``postgresql://`` URL a
+    ``store.postgres.PostgresStore`` (same methods)."""
     text = str(path)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostgreSQL backend is not available yet; use a SQLite file path")
+        from nutgraf.store.postgres import PostgresStore
+
+        return PostgresStore(text, readonly=readonly)
     return SQLiteStore(path, readonly=readonly)

@@ -1,0 +1,94 @@
+"""Corpus passes: what is known across articles, kept up to date as articles are stored.
+
+For each new article, in one transaction, in this order (each pass reads what the earlier
+ones wrote):
+
+1. ``registry``: its entities joined to corpus-wide referents (``entity_registry``);
+2. ``dedup``: exact and near copies — its ``syndication_group``, the group's original,
+   wire-service cues (``corpus_articles``, ``minhash_bands``);
+3. ``stories``: the story it joins or starts (``stories``, ``story_features``);
+4. ``travel``: its quotes and figures joined to those of other articles, conflicting
+   figures within the story flagged (``quote_clusters``, ``figure_clusters``, ...).
+
+``update(store, article_id)`` runs them for one stored article (the ingest writer calls it
+after each document); ``catch_up(store)`` runs them for every article that has no
+``corpus_articles`` row yet (a store made before these passes existed, or an ingest killed
+between a document's commit and its corpus commit), oldest first.
+
+The passes speak SQL to the store's connection (``store.conn``); they run on the SQLite
+store.  Results are read with ``stories.list_stories``, ``travel.trace``,
+``dedup.group_members`` and ``registry.lookup``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Any
+
+from nutgraf.corpus import dedup, registry, stories, travel
+from nutgraf.corpus.text import day_of
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def supported(store: Any) -> bool:
+    return isinstance(getattr(store, "conn", None), sqlite3.Connection) and not getattr(store, "readonly", False)
+
+
+def _run(con: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+    row = con.execute(
+        "SELECT a.title, a.text, a.published, c.fetched_at FROM articles a LEFT JOIN captures c "
+        "ON c.id = a.capture_id WHERE a.id = ?", (article_id,)).fetchone()
+    if row is None or con.execute("SELECT 1 FROM corpus_articles WHERE article_id = ?", (article_id,)).fetchone():
+        return None
+    title, text, published, fetched = row
+    day = day_of(published) or day_of(fetched)
+    now = _now()
+    links = registry.link_article(con, article_id)
+    syn = dedup.assign(con, article_id, text, day=day, now=now)
+    ents: list[tuple[int, int]] = []
+    if links:
+        marks = ",".join("?" * len(links))
+        for eid, label, mentions in con.execute(
+                f"SELECT id, label, mentions FROM entities WHERE id IN ({marks})", list(links)):
+            if label in stories.STORY_LABELS:
+                ents.append((links[eid], mentions))
+    story_id, score = stories.assign(con, article_id, title=title, text=text, day=day, entities=ents,
+                                     syndication_group=syn.syndication_group, now=now)
+    quotes = travel.link_quotes(con, article_id, day)
+    conflicts = travel.link_figures(con, article_id, text, day, story_id)
+    return {"article_id": article_id, "syndication_group": syn.syndication_group, "original_id": syn.original_id,
+            "similarity": syn.similarity, "wire": syn.wire, "story_id": story_id, "story_score": score,
+            "quotes_joined": quotes, "conflicts": conflicts}
+
+
+def update(store: Any, article_id: int) -> dict[str, Any] | None:
+    """Run the corpus passes for one stored article, in one transaction.  Returns what was
+    assigned, or None when the article was already done (or the store cannot run them)."""
+    if not supported(store):
+        return None
+    with store.transaction() as con:
+        return _run(con, article_id)
+
+
+def pending(store: Any) -> list[int]:
+    if not supported(store):
+        return []
+    return [r[0] for r in store.conn.execute(
+        "SELECT a.id FROM articles a LEFT JOIN corpus_articles c ON c.article_id = a.id "
+        "WHERE c.article_id IS NULL ORDER BY a.id")]
+
+
+def catch_up(store: Any) -> int:
+    """Run the passes for every article not yet seen by them; returns how many."""
+    n = 0
+    for aid in pending(store):
+        if update(store, aid) is not None:
+            n += 1
+    return n
+
+
+__all__ = ["update", "catch_up", "pending", "supported", "dedup", "registry", "stories", "travel"]

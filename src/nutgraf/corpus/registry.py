@@ -1,0 +1,168 @@
+"""The entity registry: one id per referent across the corpus ('Vladimir Putin' everywhere).
+
+Each article's ``Entity.name`` is already canonical within its article (the fullest form the
+text gives).  Across articles they are joined by **normalised name + label**
+(``entity_registry(norm, label)`` is unique): case, diacritics, punctuation, a leading
+'the' and (for people) titles such as 'President' do not matter, and a few short forms of
+places and bodies are expanded ('US', 'U.S.' -> 'united states'; 'UK', 'EU', 'UN').  For people, a **surname alone** ('Putin') joins the one person of
+the corpus with that surname ('Vladimir Putin') when there is exactly one; when the full
+name arrives after the surname was registered alone, the surname entry is merged into it
+(its links move), again only when that full name is the only one with the surname.  Two
+full names sharing a surname ('Boris Johnson', 'Lyndon Johnson') leave a bare 'Johnson'
+on its own.
+
+Tables: ``entity_registry`` (the referents: ``name`` the fullest form seen, ``aliases``,
+``articles``, ``mentions``) and ``entity_links`` (per-article entity id -> registry id).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from nutgraf.corpus.text import words
+
+PERSON = "PERSON"
+_HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "president", "prime", "minister", "gen", "general",
+               "lord", "lady", "prof", "professor", "senator", "sen", "rep", "gov", "governor"}
+
+
+# a few short forms that name one place or body everywhere (not person names)
+_SHORT = {"us": "united states", "usa": "united states", "united states of america": "united states",
+          "uk": "united kingdom", "britain": "united kingdom", "great britain": "united kingdom",
+          "eu": "european union", "un": "united nations", "uae": "united arab emirates"}
+
+
+def normalise(name: str, label: str | None = None) -> str:
+    toks = [w.replace("'", "").replace(".", "") for w in words(name)]
+    if toks and toks[0] == "the" and len(toks) > 1:
+        toks = toks[1:]
+    if label == PERSON:
+        while len(toks) > 1 and toks[0] in _HONORIFICS:
+            toks = toks[1:]
+        if len(toks) > 1 and toks[-1] in {"jr", "sr", "ii", "iii"}:
+            toks = toks[:-1]
+        return " ".join(toks)
+    joined = " ".join(toks)
+    return _SHORT.get(joined, joined) if label in (None, "GPE", "ORG", "LOC", "NORP") else joined
+
+
+def surname(norm: str) -> str | None:
+    toks = norm.split()
+    return toks[-1] if toks else None
+
+
+def _add_aliases(con: sqlite3.Connection, rid: int, names: list[str]) -> None:
+    row = con.execute("SELECT aliases FROM entity_registry WHERE id = ?", (rid,)).fetchone()
+    aliases = json.loads(row[0]) if row else []
+    changed = False
+    for n in names:
+        if n and n not in aliases:
+            aliases.append(n)
+            changed = True
+    if changed:
+        con.execute("UPDATE entity_registry SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), rid))
+
+
+def _refresh_counts(con: sqlite3.Connection, rid: int) -> None:
+    con.execute(
+        "UPDATE entity_registry SET articles = (SELECT count(DISTINCT l.article_id) FROM entity_links l"
+        " WHERE l.registry_id = ?), mentions = (SELECT coalesce(sum(e.mentions), 0) FROM entity_links l"
+        " JOIN entities e ON e.id = l.entity_id WHERE l.registry_id = ?) WHERE id = ?", (rid, rid, rid))
+
+
+def _full_names_with_surname(con: sqlite3.Connection, sur: str, label: str) -> list[tuple[int, str]]:
+    return con.execute("SELECT id, norm FROM entity_registry WHERE surname = ? AND label = ? AND norm <> ?",
+                       (sur, label, sur)).fetchall()
+
+
+def resolve(con: sqlite3.Connection, name: str, label: str) -> int | None:
+    """The registry id a name would join, without changing anything (None if unknown)."""
+    norm = normalise(name, label)
+    if not norm:
+        return None
+    if label == PERSON and " " not in norm:
+        full = _full_names_with_surname(con, norm, label)
+        if len(full) == 1:
+            return full[0][0]
+    row = con.execute("SELECT id FROM entity_registry WHERE norm = ? AND label = ?", (norm, label)).fetchone()
+    return row[0] if row else None
+
+
+def resolve_any(con: sqlite3.Connection, name: str) -> int | None:
+    """Registry id for a name of unknown label (speakers, sources): a person first."""
+    for label in (PERSON, "ORG", "GPE", "NORP"):
+        rid = resolve(con, name, label)
+        if rid is not None:
+            return rid
+    return None
+
+
+def register(con: sqlite3.Connection, name: str, label: str) -> int | None:
+    """The registry id for ``name``/``label``, creating or merging entries as needed."""
+    norm = normalise(name, label)
+    if not norm:
+        return None
+    sur = surname(norm) if label == PERSON else None
+    if label == PERSON and " " not in norm:
+        full = _full_names_with_surname(con, norm, label)
+        if len(full) == 1:
+            return full[0][0]
+    row = con.execute("SELECT id FROM entity_registry WHERE norm = ? AND label = ?", (norm, label)).fetchone()
+    if row:
+        rid = row[0]
+        cur = con.execute("SELECT name FROM entity_registry WHERE id = ?", (rid,)).fetchone()[0]
+        if len(name) > len(cur):
+            con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
+    else:
+        rid = con.execute(
+            "INSERT INTO entity_registry (name, label, norm, surname, aliases, articles, mentions)"
+            " VALUES (?,?,?,?,?,0,0) RETURNING id", (name, label, norm, sur, "[]")).fetchone()[0]
+    if label == PERSON and " " in norm and sur:
+        # a bare surname registered before this full name: merge it here when unambiguous
+        full = _full_names_with_surname(con, sur, label)
+        lone = con.execute("SELECT id, aliases FROM entity_registry WHERE norm = ? AND label = ?",
+                           (sur, label)).fetchone()
+        if lone and len(full) == 1 and full[0][0] == rid:
+            con.execute("UPDATE entity_links SET registry_id = ? WHERE registry_id = ?", (rid, lone[0]))
+            con.execute("UPDATE quote_clusters SET speaker_key = ?, speaker_id = ? WHERE speaker_key = ?",
+                        (f"r:{rid}", rid, f"r:{lone[0]}"))
+            con.execute("DELETE FROM entity_registry WHERE id = ?", (lone[0],))
+            _add_aliases(con, rid, json.loads(lone[1]))
+            _refresh_counts(con, rid)
+    return rid
+
+
+def link_article(con: sqlite3.Connection, article_id: int) -> dict[int, int]:
+    """Register every entity of a stored article; returns {entity id: registry id}."""
+    out: dict[int, int] = {}
+    rows = con.execute("SELECT id, name, label, aliases FROM entities WHERE article_id = ? ORDER BY id",
+                       (article_id,)).fetchall()
+    # full names first, so that 'Putin' in the same article finds 'Vladimir Putin'
+    rows.sort(key=lambda r: -len(normalise(r[1], r[2]).split()))
+    mentions: dict[int, int] = {}
+    counts = dict(con.execute("SELECT id, mentions FROM entities WHERE article_id = ?", (article_id,)).fetchall())
+    for eid, name, label, aliases in rows:
+        rid = register(con, name, label)
+        if rid is None:
+            continue
+        con.execute("INSERT INTO entity_links (entity_id, registry_id, article_id) VALUES (?,?,?) "
+                    "ON CONFLICT (entity_id) DO UPDATE SET registry_id = excluded.registry_id", (eid, rid, article_id))
+        _add_aliases(con, rid, [name] + json.loads(aliases or "[]"))
+        out[eid] = rid
+        mentions[rid] = mentions.get(rid, 0) + int(counts.get(eid) or 0)
+    # counted incrementally (one more article per referent), not recounted: a referent in
+    # every article must not cost a scan of all its links each time
+    con.executemany("UPDATE entity_registry SET articles = articles + 1, mentions = mentions + ? WHERE id = ?",
+                    [(m, rid) for rid, m in mentions.items()])
+    return out
+
+
+def lookup(con: sqlite3.Connection, name: str) -> list[dict]:
+    """Registry entries matching a name (any label), with their aliases and counts."""
+    norm = normalise(name, PERSON)
+    rows = con.execute(
+        "SELECT id, name, label, aliases, articles, mentions FROM entity_registry WHERE norm = ? OR surname = ?"
+        " OR norm = ? ORDER BY articles DESC", (norm, norm, normalise(name))).fetchall()
+    return [{"id": r[0], "name": r[1], "label": r[2], "aliases": json.loads(r[3]), "articles": r[4],
+             "mentions": r[5]} for r in rows]
