@@ -1,6 +1,6 @@
 """Running the pipeline over a corpus: ``local`` (a process pool on this machine, one
-writer).  A ``dask`` runner (``--dask tcp://host:8786``) will map the same ``process`` task
-over a cluster and keep the single writer."""
+writer) and ``dask`` (``--dask tcp://host:8786``: the same ``process`` task on a Dask
+cluster, the same single writer here)."""
 
 from nutgraf.run.local import IngestStats, ingest
 
