@@ -1,0 +1,475 @@
+"""``nutgraf serve``: a read-only web UI and JSON API over a store.
+
+- JSON API under ``/api`` (OpenAPI at ``/openapi.json``, interactive docs at ``/docs``);
+- server-rendered pages (Jinja2, autoescape on; no JS build step, one small script in
+  ``static/app.js`` for the fact panel): search ``/``, article ``/article/{id}``, entities
+  ``/entities`` and ``/entity?name=``, quotes ``/quotes``, figures ``/figures``, stories
+  ``/stories`` and ``/story/{id}`` (when the store has stories), CSV at
+  ``/api/quotes.csv`` and ``/api/figures.csv``.
+
+The store is opened read-only (SQLite ``mode=ro`` plus ``PRAGMA query_only``).  Article
+content is hostile until proven otherwise: every text piece is escaped, no template prints
+content with ``|safe`` (the highlighted article is built from escaped pieces in
+``highlight.py``), links are made only from http(s) URLs, and every response carries a
+Content-Security-Policy without ``unsafe-inline`` (scripts and styles from ``/static`` only).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import datetime as dt
+from pathlib import Path
+from typing import Any, Callable, Iterator, Literal
+from urllib.parse import urlencode, urlsplit
+
+import jinja2
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import nutgraf
+from nutgraf.web import corpus as cq
+from nutgraf.web.highlight import article_html, marked_html, plain
+
+HERE = Path(__file__).resolve().parent
+
+SearchSort = Literal["relevance", "newest", "oldest"]
+QuoteSort = Literal["published", "speaker", "kind", "site", "length", "id"]
+FigureSort = Literal["published", "source", "value", "unit", "object", "site", "id"]
+Direction = Literal["asc", "desc"]
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+# FastAPI's Swagger UI page loads its bundle from a CDN and starts it with an inline script;
+# it shows no corpus content, so only that page gets this policy.
+DOCS_CSP = ("default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
+            "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
+            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+}
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware): headers on every response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        csp = DOCS_CSP if scope.get("path", "").startswith("/docs") else CSP
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["content-security-policy"] = csp
+                for k, v in SECURITY_HEADERS.items():
+                    headers[k] = v
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+# --------------------------------------------------------------------------- template helpers
+
+
+def safe_href(url: Any) -> str | None:
+    """A URL fit for an href: absolute http(s) only (never javascript:, data:, ...)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return url
+    return None
+
+
+def _date(value: Any) -> str:
+    return str(value)[:10] if value else ""
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isfinite(v) and v.is_integer():
+        return f"{v:,.0f}"
+    return f"{v:,.4g}"
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    """``?a=1&b=2`` from the current parameters with ``changes`` applied; empty values left out."""
+    merged = {**params, **changes}
+    clean = {k: v for k, v in merged.items() if v not in (None, "")}
+    return "?" + urlencode(clean) if clean else "?"
+
+
+def make_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,  # everything, whatever the template's extension
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["href"] = safe_href
+    env.filters["date"] = _date
+    env.filters["number"] = _number
+    env.filters["marked"] = marked_html
+    env.globals["query"] = _query
+    env.globals["version"] = nutgraf.__version__
+    return env
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def month_chart(timeline: list[dict[str, Any]], width: int = 720, height: int = 180) -> dict[str, Any] | None:
+    """Bars for mentions per month, as numbers for an inline SVG (drawn by the template)."""
+    if not timeline:
+        return None
+    left, bottom, top = 36, 24, 10
+    n = len(timeline)
+    plot_w = width - left - 8
+    plot_h = height - bottom - top
+    peak = max(t["mentions"] for t in timeline) or 1
+    step = plot_w / n
+    bar_w = max(1.0, min(step * 0.8, 48.0))
+    bars = []
+    every = max(1, math.ceil(n / 8))
+    for i, t in enumerate(timeline):
+        h = plot_h * t["mentions"] / peak
+        x = left + i * step + (step - bar_w) / 2
+        bars.append({"x": round(x, 1), "y": round(top + plot_h - h, 1), "w": round(bar_w, 1), "h": round(h, 1),
+                     "title": f"{t['month']}: {t['mentions']} mention(s) in {t['articles']} article(s)",
+                     "label": t["month"] if i % every == 0 else None, "lx": round(x + bar_w / 2, 1),
+                     "month": t["month"], "mentions": t["mentions"]})
+    return {"width": width, "height": height, "left": left, "top": top, "bottom": height - bottom,
+            "peak": peak, "bars": bars, "axis_y": height - bottom + 14}
+
+
+def time_strip(articles: list[dict[str, Any]], width: int = 720, height: int = 56) -> dict[str, Any] | None:
+    """Articles as dots along a date axis (the story timeline)."""
+    pts = []
+    for a in articles:
+        try:
+            d = dt.date.fromisoformat(str(a.get("published") or "")[:10])
+        except ValueError:
+            continue
+        pts.append((d, a))
+    if not pts:
+        return None
+    first = min(d for d, _ in pts)
+    last = max(d for d, _ in pts)
+    span = max(1, (last - first).days)
+    left, right = 12, width - 12
+    dots = []
+    seen: dict[int, int] = {}
+    for d, a in pts:
+        x = round(left + (right - left) * (d - first).days / span, 1) if last != first else width / 2
+        k = int(x)
+        stack = seen.get(k, 0)
+        seen[k] = stack + 1
+        dots.append({"x": x, "y": height - 18 - 9 * min(stack, 3), "id": a["id"],
+                     "title": f"{d.isoformat()} · {a.get('site_name') or ''} · {a.get('title') or '(no title)'}"})
+    return {"width": width, "height": height, "first": first.isoformat(), "last": last.isoformat(), "dots": dots,
+            "axis": height - 8}
+
+
+# --------------------------------------------------------------------------- csv
+
+
+def _cell(value: Any) -> Any:
+    """Spreadsheet-safe cell: text starting like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str], filename: str) -> StreamingResponse:
+    def generate() -> Iterator[str]:
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(columns)
+        for i, r in enumerate(rows):
+            w.writerow([_cell(r.get(c)) for c in columns])
+            if i % 500 == 499:
+                yield buf.getvalue()
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue()
+
+    return StreamingResponse(generate(), media_type="text/csv; charset=utf-8",
+                             headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+QUOTE_CSV = ["quote_id", "article_id", "published", "site_name", "title", "url", "speaker", "speaker_label", "kind",
+             "cue", "quote", "start", "end", "evidence"]
+FIGURE_CSV = ["amount_id", "article_id", "published", "site_name", "title", "url", "source", "amount", "value",
+              "unit", "per", "object", "approximate", "vague", "start", "end", "evidence"]
+
+
+def _opt_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _opt_float(value: str | None) -> float | None:
+    try:
+        v = float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+    return v if v is None or math.isfinite(v) else None
+
+
+def _nonempty(**params: Any) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if v not in (None, "")}
+
+
+# --------------------------------------------------------------------------- the app
+
+
+def create_app(db: str) -> FastAPI:
+    """The web app over the store at ``db`` (opened read-only; raises StoreError if it cannot be)."""
+    store = cq.Corpus(db)
+    env = make_env()
+    app = FastAPI(
+        title="nutgraf",
+        version=nutgraf.__version__,
+        description="Read-only API over a nutgraf store: articles, entities, quotes and figures, each "
+                    "with the character span it came from.",
+        redoc_url=None,
+    )
+    app.state.corpus = store
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        feats = store.features()
+        ctx = {"request": request, "path": request.url.path,
+               "has_stories": feats.has_stories and cq.any_stories(store.conn()),
+               "params": dict(request.query_params), **context}
+        return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
+        if request.url.path.startswith("/api") or request.url.path.startswith("/openapi"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page(request, "error.html", status_code=exc.status_code, status=exc.status_code,
+                    message=str(exc.detail))
+
+    # ------------------------------------------------------------------ API
+
+    @app.get("/api/stats", tags=["corpus"], summary="Counts and the optional parts of the store")
+    def api_stats() -> dict[str, Any]:
+        feats = store.features()
+        return {"counts": cq.counts(store.conn()), "stories": feats.has_stories, "syndication": feats.syndication is not None,
+                "version": nutgraf.__version__}
+
+    @app.get("/api/search", tags=["articles"], summary="Full-text search with filters")
+    def api_search(q: str = Query("", description="FTS5 query: words, \"phrases\", OR, NOT, prefix*"),
+                   site: str | None = None, since: str | None = Query(None, description="YYYY, YYYY-MM or YYYY-MM-DD"),
+                   until: str | None = None, entity: str | None = None, speaker: str | None = None,
+                   story: int | None = None, sort: SearchSort = "relevance",
+                   page: int = Query(1, ge=1), per_page: int = Query(cq.PER_PAGE, ge=1, le=cq.MAX_PER_PAGE)
+                   ) -> dict[str, Any]:
+        res = cq.search(store.conn(), store.features(), q, site=site, since=since, until=until, entity=entity,
+                        speaker=speaker, story=story, sort=sort, page=page, per_page=per_page)
+        for r in res["results"]:
+            r["snippet_html"] = str(marked_html(r["snippet"]))
+            r["title_html"] = str(marked_html(r.pop("title_hl")))
+            r["snippet"] = plain(r["snippet"])
+        return res
+
+    @app.get("/api/articles/{article_id}", tags=["articles"],
+             summary="One article: text, metadata with evidence, capture, entities, quotes, figures, dates")
+    def api_article(article_id: int) -> dict[str, Any]:
+        a = cq.article(store.conn(), store.features(), article_id)
+        if a is None:
+            raise HTTPException(404, "no such article")
+        return a
+
+    @app.get("/api/entities", tags=["entities"], summary="Entities by number of articles")
+    def api_entities(q: str | None = None, label: str | None = None, page: int = Query(1, ge=1),
+                     per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        return cq.entities(store.conn(), q=q, label=label, page=page, per_page=per_page)
+
+    @app.get("/api/entity", tags=["entities"],
+             summary="One entity: mentions per month, quotes, who quotes them, figures they gave, co-occurring")
+    def api_entity(name: str, label: str | None = None) -> dict[str, Any]:
+        e = cq.entity(store.conn(), name, label or None)
+        if e is None:
+            raise HTTPException(404, "no such entity")
+        return e
+
+    def _quotes(everything: bool = False, **kw: Any) -> dict[str, Any]:
+        return cq.quotes(store.conn(), everything=everything, **kw)
+
+    @app.get("/api/quotes", tags=["facts"], summary="Quotes with their speakers")
+    def api_quotes(speaker: str | None = None, q: str | None = None, kind: str | None = None,
+                   site: str | None = None, since: str | None = None, until: str | None = None,
+                   article: int | None = None, sort: QuoteSort = "published",
+                   dir: Direction = "desc", page: int = Query(1, ge=1),
+                   per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        res = _quotes(speaker=speaker, q=q, kind=kind, site=site, since=since, until=until, article=article,
+                      sort=sort, direction=dir, page=page, per_page=per_page)
+        for r in res["results"]:
+            r["evidence"] = f"/article/{r['article_id']}#q-{r['quote_id']}"
+        return res
+
+    @app.get("/api/quotes.csv", tags=["facts"], summary="Quotes as CSV (same filters, all rows)",
+             response_class=StreamingResponse)
+    def api_quotes_csv(request: Request, speaker: str | None = None, q: str | None = None, kind: str | None = None,
+                       site: str | None = None, since: str | None = None, until: str | None = None,
+                       article: str | None = None, sort: str = "published", dir: str = "desc") -> StreamingResponse:
+        res = _quotes(True, speaker=speaker, q=q, kind=kind, site=site, since=since, until=until,
+                      article=_opt_int(article), sort=sort, direction=dir)
+        base = str(request.base_url).rstrip("/")
+        for r in res["results"]:
+            r["evidence"] = f"{base}/article/{r['article_id']}#q-{r['quote_id']}"
+        return _csv(res["results"], QUOTE_CSV, "quotes.csv")
+
+    def _figures(everything: bool = False, **kw: Any) -> dict[str, Any]:
+        return cq.figures(store.conn(), everything=everything, **kw)
+
+    @app.get("/api/figures", tags=["facts"], summary="Figures (amounts) with who reported them")
+    def api_figures(source: str | None = None, q: str | None = None, unit: str | None = None,
+                    site: str | None = None, since: str | None = None, until: str | None = None,
+                    min_value: float | None = None, max_value: float | None = None, article: int | None = None,
+                    sort: FigureSort = "published",
+                    dir: Direction = "desc", page: int = Query(1, ge=1),
+                    per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        res = _figures(source=source, q=q, unit=unit, site=site, since=since, until=until, min_value=min_value,
+                       max_value=max_value, article=article, sort=sort, direction=dir, page=page,
+                       per_page=per_page)
+        for r in res["results"]:
+            r["evidence"] = f"/article/{r['article_id']}#m-{r['amount_id']}"
+        return res
+
+    @app.get("/api/figures.csv", tags=["facts"], summary="Figures as CSV (same filters, all rows)",
+             response_class=StreamingResponse)
+    def api_figures_csv(request: Request, source: str | None = None, q: str | None = None, unit: str | None = None,
+                        site: str | None = None, since: str | None = None, until: str | None = None,
+                        min_value: str | None = None, max_value: str | None = None, article: str | None = None,
+                        sort: str = "published", dir: str = "desc") -> StreamingResponse:
+        res = _figures(True, source=source, q=q, unit=unit, site=site, since=since, until=until,
+                       min_value=_opt_float(min_value), max_value=_opt_float(max_value),
+                       article=_opt_int(article), sort=sort, direction=dir)
+        base = str(request.base_url).rstrip("/")
+        for r in res["results"]:
+            r["evidence"] = f"{base}/article/{r['article_id']}#m-{r['amount_id']}"
+        return _csv(res["results"], FIGURE_CSV, "figures.csv")
+
+    @app.get("/api/stories", tags=["stories"], summary="Stories (when a corpus pass has made them)")
+    def api_stories(page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=cq.MAX_PER_PAGE),
+                    min_articles: int = Query(1, ge=1)) -> dict[str, Any]:
+        return cq.stories(store.conn(), store.features(), page=page, per_page=per_page, min_articles=min_articles)
+
+    @app.get("/api/stories/{story_id}", tags=["stories"], summary="One story and its articles in time order")
+    def api_story(story_id: int) -> dict[str, Any]:
+        s = cq.story(store.conn(), store.features(), story_id)
+        if s is None:
+            raise HTTPException(404, "no such story")
+        return s
+
+    # ------------------------------------------------------------------ pages
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, q: str = "", site: str = "", since: str = "", until: str = "",
+                    entity: str = "", speaker: str = "", story: str = "", sort: str = "relevance",
+                    page: int = Query(1, ge=1)) -> HTMLResponse:
+        conn = store.conn()
+        feats = store.features()
+        filters = _nonempty(q=q.strip(), site=site, since=since, until=until, entity=entity, speaker=speaker,
+                            story=story, sort=sort if sort != "relevance" else "")
+        res = cq.search(conn, feats, q, site=site or None, since=since or None, until=until or None,
+                        entity=entity or None, speaker=speaker or None, story=_opt_int(story), sort=sort,
+                        page=page)
+        stats = cq.counts(conn) if not filters else None
+        return page_(request, "search.html", res=res, filters=filters, form=dict(q=q, site=site, since=since,
+                     until=until, entity=entity, speaker=speaker, story=story, sort=sort),
+                     sites=cq.sites(conn), stats=stats, sorts=cq.SEARCH_SORTS)
+
+    page_ = page  # the route above shadows the name ``page`` with its parameter
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: int) -> HTMLResponse:
+        a = cq.article(store.conn(), store.features(), article_id)
+        if a is None:
+            raise HTTPException(404, "no such article")
+        by_label: dict[str, list[dict[str, Any]]] = {}
+        for e in a["entities"]:
+            by_label.setdefault(e["label"], []).append(e)
+        return page(request, "article.html", a=a, body=article_html(a), entities_by_label=by_label)
+
+    @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
+    def entities_page(request: Request, q: str = "", label: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
+        res = cq.entities(store.conn(), q=q or None, label=label or None, page=page)
+        return page_(request, "entities.html", res=res, form={"q": q, "label": label},
+                     filters=_nonempty(q=q, label=label))
+
+    @app.get("/entity", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(request: Request, name: str = "", label: str = "") -> HTMLResponse:
+        e = cq.entity(store.conn(), name, label or None) if name else None
+        if e is None:
+            raise HTTPException(404, "no such entity")
+        return page(request, "entity.html", e=e, chart=month_chart(e["timeline"]))
+
+    @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
+    def quotes_page(request: Request, speaker: str = "", q: str = "", kind: str = "", site: str = "",
+                    since: str = "", until: str = "", article: str = "", sort: str = "published", dir: str = "desc",
+                    page: int = Query(1, ge=1)) -> HTMLResponse:
+        res = _quotes(speaker=speaker or None, q=q or None, kind=kind or None, site=site or None,
+                      since=since or None, until=until or None, article=_opt_int(article), sort=sort,
+                      direction=dir, page=page)
+        filters = _nonempty(speaker=speaker, q=q, kind=kind, site=site, since=since, until=until, article=article)
+        return page_(request, "quotes.html", res=res, filters=filters, form=dict(filters),
+                     sorted_by={"sort": res["sort"], "dir": res["dir"]})
+
+    @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
+    def figures_page(request: Request, source: str = "", q: str = "", unit: str = "", site: str = "",
+                     since: str = "", until: str = "", min_value: str = "", max_value: str = "", article: str = "",
+                     sort: str = "published", dir: str = "desc", page: int = Query(1, ge=1)) -> HTMLResponse:
+        res = _figures(source=source or None, q=q or None, unit=unit or None, site=site or None,
+                       since=since or None, until=until or None, min_value=_opt_float(min_value),
+                       max_value=_opt_float(max_value), article=_opt_int(article), sort=sort, direction=dir,
+                       page=page)
+        filters = _nonempty(source=source, q=q, unit=unit, site=site, since=since, until=until,
+                            min_value=min_value, max_value=max_value, article=article)
+        return page_(request, "figures.html", res=res, filters=filters, form=dict(filters),
+                     units=cq.units(store.conn()), sorted_by={"sort": res["sort"], "dir": res["dir"]})
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, page: int = Query(1, ge=1), min: int = Query(2, ge=1)) -> HTMLResponse:
+        res = cq.stories(store.conn(), store.features(), page=page, min_articles=min)
+        for s in res["results"]:
+            s["strip"] = time_strip(s["timeline"])
+        return page_(request, "stories.html", res=res, filters={"min": min} if min != 2 else {})
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: int) -> HTMLResponse:
+        s = cq.story(store.conn(), store.features(), story_id)
+        if s is None:
+            raise HTTPException(404, "no such story")
+        return page(request, "story.html", s=s, strip=time_strip(s["timeline"]))
+
+    return app

@@ -1,0 +1,129 @@
+// nutgraf: the fact panel on the article page.  Clicking (or Enter on) a highlighted quote,
+// figure or name shows who said it, who reported it, or which entity it is.  Everything is
+// built with DOM calls and textContent: article data never goes through innerHTML.
+(function () {
+  "use strict";
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = text; }
+    return e;
+  }
+
+  function entityLink(name, label) {
+    var a = el("a", "entity-link", name);
+    var params = new URLSearchParams({ name: name });
+    if (label) { params.set("label", label); }
+    a.href = "/entity?" + params.toString();
+    return a;
+  }
+
+  function row(body, heading, value, link) {
+    var p = el("p", "panel-row");
+    p.appendChild(el("strong", null, heading + ": "));
+    p.appendChild(link || el("span", "panel-value", value));
+    body.appendChild(p);
+  }
+
+  function describe(node, body) {
+    var kind = node.getAttribute("data-kind");
+    var d = node.dataset;
+    if (kind === "quote") {
+      var h = el("h3", "panel-kind", (d.quoteKind || "") + " quote");
+      body.appendChild(h);
+      if (d.speaker) {
+        row(body, "speaker", null, entityLink(d.speaker));
+        var s = body.lastChild;
+        s.classList.add("panel-speaker");
+        s.setAttribute("data-speaker", d.speaker);
+      } else {
+        row(body, "speaker", "unattributed");
+      }
+      if (d.cue) { row(body, "cue", d.cue); }
+      var qid = node.id || node.getAttribute("data-part-of");
+      body.appendChild(el("blockquote", "panel-quote", qid ? textOf(qid) : node.textContent));
+    } else if (kind === "amount") {
+      body.appendChild(el("h3", "panel-kind", "figure"));
+      var mid = node.id || node.getAttribute("data-part-of");
+      row(body, "figure", mid ? textOf(mid) : node.textContent);
+      if (d.desc) { row(body, "reads as", d.desc); }
+      if (d.source) {
+        row(body, "source", null, entityLink(d.source));
+        var r = body.lastChild;
+        r.classList.add("panel-source");
+        r.setAttribute("data-source", d.source);
+      } else {
+        row(body, "source", "none given");
+      }
+    } else if (kind === "entity") {
+      body.appendChild(el("h3", "panel-kind", d.label || "entity"));
+      row(body, "entity", null, entityLink(d.entity, d.label));
+    } else if (kind === "speaker" || kind === "source") {
+      var target = document.getElementById(d.for);
+      if (target) {
+        flash(target);
+        describe(target, body);
+        return;
+      }
+    }
+  }
+
+  // the whole text of a highlight that crossing spans cut in pieces (the first piece has the
+  // id, the others point at it with data-part-of)
+  function textOf(id) {
+    var first = document.getElementById(id);
+    if (!first) { return ""; }
+    var parts = [first.textContent];
+    document.querySelectorAll('[data-part-of="' + CSS.escape(id) + '"]').forEach(function (c) {
+      parts.push(c.textContent);
+    });
+    return parts.join("");
+  }
+
+  function flash(node) {
+    node.classList.add("flash");
+    window.setTimeout(function () { node.classList.remove("flash"); }, 1200);
+  }
+
+  function show(target) {
+    var panel = document.getElementById("fact-panel");
+    var body = document.getElementById("fact-panel-body");
+    if (!panel || !body) { return; }
+    while (body.firstChild) { body.removeChild(body.firstChild); }
+    // the clicked highlight and every highlight around it, innermost first
+    var node = target;
+    var text = document.getElementById("article-text");
+    var seen = 0;
+    while (node && node !== text) {
+      if (node.nodeType === 1 && node.hasAttribute("data-kind")) {
+        var box = el("div", "panel-item");
+        describe(node, box);
+        if (box.firstChild) { body.appendChild(box); seen += 1; }
+      }
+      node = node.parentNode;
+    }
+    if (seen) {
+      panel.hidden = false;
+      panel.classList.add("open");
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var text = document.getElementById("article-text");
+    if (!text) { return; }
+    text.addEventListener("click", function (ev) {
+      if (ev.target.closest && ev.target.closest("[data-kind]")) { show(ev.target); }
+    });
+    text.addEventListener("keydown", function (ev) {
+      if ((ev.key === "Enter" || ev.key === " ") && ev.target.hasAttribute && ev.target.hasAttribute("data-kind")) {
+        ev.preventDefault();
+        show(ev.target);
+      }
+    });
+    if (window.location.hash) {
+      var t = document.getElementById(window.location.hash.slice(1));
+      if (t && t.hasAttribute("data-kind")) { show(t); flash(t); }
+    }
+  });
+}());
