@@ -431,8 +431,12 @@ SOURCE may be:
   - JSON Lines (.jsonl, .ndjson, optionally .gz): {"url", "html"} or
     {"url", "text"} per line, optional "title", "published"
   - glob patterns ('crawl/*.warc.gz'); a folder is walked for all kinds
+  - http(s) URLs: a page, an RSS/Atom feed (its items are fetched) or a
+    sitemap / sitemap index (.xml, .xml.gz); URL lists (FILE.urls, or a
+    .txt of URLs, one per line, # comments) name many
 
-The database (SQLite, created if missing) is content-addressed: a document
+The database (a SQLite file, created if missing, or a postgresql:// URL)
+is content-addressed: a document
 already in it is skipped before any work, so running the same command again
 resumes an interrupted ingest and adds nothing twice.  Each document is
 written in its own transaction.  Failed and skipped documents are recorded
@@ -449,43 +453,77 @@ Examples:
   nutgraf ingest pages/ --db news.db
   nutgraf ingest crawl.warc.gz more/*.warc.gz --db news.db --workers 4
   nutgraf ingest articles.jsonl --db news.db --workers 1
+  nutgraf ingest crawl/ --db postgresql://me@dbhost/news --dask tcp://sched:8786
+  nutgraf ingest https://example.com/feed.xml reading.urls --db news.db
+
+\b
+Fetching obeys robots.txt, waits 1/--rate seconds between requests to one
+host, sends User-Agent nutgraf/VERSION, and refuses private, loopback and
+link-local addresses (every redirect hop is checked) unless --allow-private.
+Each URL that fails (HTTP error, timeout, too large, disallowed, not HTML)
+is recorded with its reason and the run goes on.
 """
 
 
-@main.command("ingest", help=_INGEST_HELP, short_help="Ingest files, WARC or JSONL into a database.")
+@main.command("ingest", help=_INGEST_HELP, short_help="Ingest files, WARC, JSONL or URLs into a database.")
 @click.argument("sources", nargs=-1, required=True, metavar="SOURCE...")
-@click.option("--db", required=True, metavar="PATH", help="SQLite database file (created if missing).")
+@click.option("--db", required=True, metavar="PATH",
+              help="SQLite database file (created if missing) or a postgresql:// URL.")
 @click.option("--workers", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for extraction and facts (default: CPU cores - 1, at most 4); "
                    "1 runs everything in this process.")
 @click.option("--retry-failed", is_flag=True, help="Process documents that failed before again.")
-@click.option("--dask", "dask_address", default=None, metavar="ADDRESS", hidden=True,
-              help="Dask scheduler (not available yet).")
+@click.option("--dask", "dask_address", default=None, metavar="ADDRESS",
+              help="Run extraction and facts on the Dask cluster whose scheduler is at ADDRESS "
+                   "(tcp://host:8786) instead of local worker processes; this process still writes.")
+@click.option("--allow-private", is_flag=True,
+              help="Fetch from private, loopback and link-local addresses too (refused by default).")
+@click.option("--rate", type=click.FloatRange(min=0), default=1.0, show_default=True, metavar="N",
+              help="Requests per second to one host when fetching URLs (0: no limit).")
+@click.option("--timeout", "fetch_timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, metavar="SECONDS", help="Connect and read timeout for each request.")
 def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry_failed: bool,
-                   dask_address: str | None) -> None:
+                   dask_address: str | None, allow_private: bool = False, rate: float = 1.0,
+                   fetch_timeout: float = 10.0) -> None:
     from nutgraf.facts.nlp import ModelMissing, load
     from nutgraf.run.local import ingest
+    from nutgraf.sources.web import FetchOptions
     from nutgraf.store import StoreError
 
-    if dask_address:
-        raise click.UsageError("--dask is not available yet; use --workers N for a local process pool.")
-    workers = workers or _default_workers()
+    from nutgraf.run.dask import DaskError
+    from nutgraf.store.postgres import redact
+
+    if dask_address and workers:
+        raise click.UsageError("--workers and --dask exclude each other (with --dask the cluster's "
+                               "workers do the work).")
+    workers = workers or (1 if dask_address else _default_workers())
+    fetch = FetchOptions(allow_private=allow_private, rate=rate, timeout=fetch_timeout,
+                         total_timeout=max(60.0, 6 * fetch_timeout))
     err = Console(stderr=True, highlight=False)
-    if workers == 1:
+    if workers == 1 and not dask_address:
         try:
             load()
         except ModelMissing as exc:
             raise click.ClickException(str(exc)) from exc
     try:
         with _IngestProgress(err) as bar:
-            stats = ingest(list(sources), db, workers=workers, retry_failed=retry_failed, on_progress=bar.update)
+            if dask_address:
+                from nutgraf.run.dask import ingest_dask
+
+                stats = ingest_dask(list(sources), db, dask_address, retry_failed=retry_failed,
+                                    on_progress=bar.update, fetch=fetch)
+            else:
+                stats = ingest(list(sources), db, workers=workers, retry_failed=retry_failed,
+                               on_progress=bar.update, fetch=fetch)
     except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except DaskError as exc:
         raise click.ClickException(str(exc)) from exc
     except KeyboardInterrupt:
         err.print("nutgraf: interrupted; the documents stored so far are kept, run the same command to resume",
                   markup=False)
         sys.exit(130)
-    print_ingest_summary(stats, err, db)
+    print_ingest_summary(stats, err, redact(db))
     sys.exit(1 if stats.source_errors else 0)
 
 
@@ -579,6 +617,39 @@ def export_command(db: str, fmt: str, out: str) -> None:
         Console(stderr=True, highlight=False).print(f"nutgraf: wrote {parts} to {out}", markup=False)
 
 
+_SERVE_HELP = """Browse a database in a web browser, and query it over HTTP.
+
+Opens the database read-only and serves, at http://HOST:PORT/, pages to
+search the articles, read one with its quotes, figures and names
+highlighted, and explore entities, quotes, figures and stories; and a JSON
+API under /api (OpenAPI at /openapi.json, interactive docs at /docs).
+
+\b
+Examples:
+  nutgraf serve --db demo.db
+  nutgraf serve --db news.db --host 0.0.0.0 --port 8080
+"""
+
+
+@main.command("serve", help=_SERVE_HELP, short_help="Web UI and JSON API over a database (read-only).")
+@click.option("--db", required=True, metavar="PATH", help="Database made by `nutgraf ingest`.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+def serve_command(db: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from nutgraf.store import StoreError
+    from nutgraf.web.app import create_app
+
+    try:
+        app = create_app(db)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    Console(stderr=True, highlight=False).print(f"nutgraf: serving {db} (read-only) at http://{host}:{port}/",
+                                                markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @main.command("demo", short_help="Ingest the bundled samples into demo.db and summarise them.")
 @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--db", default="demo.db", show_default=True, metavar="PATH",
@@ -598,6 +669,98 @@ def demo_command(directory: Path | None, db: str, workers: int | None) -> None:
     from nutgraf.demo import run_demo  # late: demo imports this module
 
     sys.exit(run_demo(directory, db=db, workers=workers))
+
+
+def _corpus_store(db: str) -> Any:
+    """A read-only store whose corpus tables (``nutgraf.corpus``) can be read."""
+    import sqlite3
+
+    from nutgraf.store import StoreError, open_store
+
+    try:
+        store = open_store(db, readonly=True)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not isinstance(getattr(store, "conn", None), sqlite3.Connection):
+        store.close()
+        raise click.ClickException("stories and trace read a SQLite store (PostgreSQL: not yet)")
+    if not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'corpus_articles'").fetchone():
+        store.close()
+        raise click.ClickException(f"{db}: made by an older nutgraf; run `nutgraf ingest ... --db {db}` "
+                                   "once to add stories and syndication")
+    return store
+
+
+_STORIES_HELP = """List stories: articles about one event within a few days, grouped at ingest
+(shared entities, key terms; copies of one text always share a story).
+
+\b
+Each story: its label (the headline of its most central article), the span of
+its articles' days, how many articles, and the first of them.
+
+\b
+Examples:
+  nutgraf stories --db news.db
+  nutgraf stories --db news.db --min-members 3 --since 2024-03
+  nutgraf stories --db news.db --format json
+"""
+
+
+@main.command("stories", help=_STORIES_HELP, short_help="List the stories of a database.")
+@click.option("--db", required=True, metavar="PATH", help="Database made by `nutgraf ingest`.")
+@click.option("--min-members", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Only stories with at least this many articles.")
+@click.option("--since", default=None, metavar="DATE", help="Stories going on at or after this day.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stories_command(db: str, min_members: int, since: str | None, limit: int, fmt: str) -> None:
+    from nutgraf.corpus import report
+
+    with _corpus_store(db) as store:
+        data = report.stories_data(store.conn, limit=limit, min_members=min_members, since=since)
+    if fmt == "json":
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif data:
+        _write(report.stories_text(data))
+    else:
+        Console(stderr=True).print("nutgraf: no stories", markup=False)
+        sys.exit(1)
+
+
+_TRACE_HELP = """Where a quote or a figure travelled: its first appearance, every later one
+(who, where, when, url), and figures for the same thing that disagree.
+
+\b
+A short query with a number is a figure ('98,000', '98,000 Russians',
+'$1.2bn'); anything else is a quote, matched by its words (80% of them,
+in order, as 3-word runs).  --kind forces one reading.
+
+\b
+Examples:
+  nutgraf trace "we will not turn them away" --db news.db
+  nutgraf trace "98,000" --db news.db --format json
+"""
+
+
+@main.command("trace", help=_TRACE_HELP, short_help="Trace a quote or a figure across articles.")
+@click.argument("query")
+@click.option("--db", required=True, metavar="PATH", help="Database made by `nutgraf ingest`.")
+@click.option("--kind", type=click.Choice(["quote", "figure"]), default=None, help="Read QUERY as this.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def trace_command(query: str, db: str, kind: str | None, limit: int, fmt: str) -> None:
+    from nutgraf.corpus import report
+
+    with _corpus_store(db) as store:
+        data = report.trace_data(store.conn, query, kind=kind, limit=limit)
+    if fmt == "json":
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    elif data:
+        _write(report.trace_text(data))
+    if not data:
+        if fmt != "json":
+            Console(stderr=True).print("nutgraf: not found", markup=False)
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,8 @@
   depends on the run, so the settings hash of these articles records the mode (``text-site``).
 - HTML captures are sent in small batches so the facts pass can use ``nlp.pipe``.
 
-The same task function (``process``) is what a Dask backend will map over a cluster.
+The same task function (``process``) is what ``run.dask`` maps over a Dask cluster (the
+``executor`` argument of ``ingest``); the writer stays here, in the main process.
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES
 from nutgraf.model import Article, ExtractionError
-from nutgraf.sources import SourceError, iter_sources
+from nutgraf.sources import FetchOptions, SourceError, iter_sources
 from nutgraf.sources.capture import Capture, Issue
 from nutgraf.store.sqlite import SQLiteStore, open_store
 
@@ -248,32 +250,56 @@ def _group_key(c: Capture) -> str:
     return "path:" + c.origin.path
 
 
-def ingest(sources: Iterable[str], db: str | Path | SQLiteStore, *, workers: int = 1, retry_failed: bool = False,
+def _corpus_pass(store: Any, stats: IngestStats, article_id: int | None) -> None:
+    """The corpus passes (syndication, stories, entity registry, quotes and figures across
+    articles: ``nutgraf.corpus``) for a newly stored article, or for every article not yet
+    seen (``article_id`` None).  Run by the writer, after the article's own commit; a failure
+    is reported once as a source error and never stops the ingest."""
+    from nutgraf import corpus
+
+    try:
+        if article_id is None:
+            corpus.catch_up(store)
+        else:
+            corpus.update(store, article_id)
+    except Exception as exc:  # noqa: BLE001
+        if not any(str(e).startswith("corpus passes:") for e in stats.source_errors):
+            stats.source_errors.append(f"corpus passes: {type(exc).__name__}: {exc}")
+
+
+def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, retry_failed: bool = False,
            on_progress: Callable[[IngestStats], None] | None = None, html_batch: int = HTML_BATCH,
-           text_group: int = TEXT_GROUP) -> IngestStats:
+           text_group: int = TEXT_GROUP, fetch: FetchOptions | None = None,
+           executor: Executor | None = None) -> IngestStats:
     """Ingest every document of ``sources`` (files, folders, globs, WARC, JSONL) into ``db``.
 
     Returns the counts: ``ingested`` (new articles), ``unchanged`` (already in the store,
     or the same bytes earlier in this run), ``skipped`` (not documents: images, redirects,
     ...) and ``failed`` (recorded with their error).  Sources that cannot be read on
     (missing, truncated) are listed in ``source_errors``; their earlier records are kept.
+    ``fetch`` says how http(s) sources are fetched (``sources.web.FetchOptions``).
+
+    ``db`` is a path, a ``postgresql://`` URL or an open store.  ``executor`` runs the
+    ``process`` tasks elsewhere (``run.dask`` passes a Dask cluster's); the caller owns it, and
+    ``workers`` is then its number of task slots (at most ``2 * workers`` batches in flight).
     """
     sources = list(sources)
-    store = db if isinstance(db, SQLiteStore) else open_store(db)
+    store = open_store(db) if isinstance(db, (str, Path)) else db
     own_store = store is not db
     stats = IngestStats()
     delay = float(os.environ.get(_WRITE_DELAY_ENV) or 0)
     version = _version()
     hashes: dict[str, str] = {}
     run_id = store.start_run([str(s) for s in sources], workers, version)
+    _corpus_pass(store, stats, None)  # articles an earlier (killed, or older) run left unseen
 
     pending: dict[str, Capture] = {}  # sent to a worker, not yet written
     seen_now: set[str] = set()  # ids met in this run (duplicates inside one run)
     html: list[Capture] = []
     groups: dict[str, list[Capture]] = {}
     futures: set[Future] = set()
-    pool: ProcessPoolExecutor | None = None
-    if workers > 1:
+    pool: Executor | None = executor
+    if executor is None and workers > 1:
         ctx = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
                                    initargs=(os.getpid(),))
@@ -289,10 +315,12 @@ def ingest(sources: Iterable[str], db: str | Path | SQLiteStore, *, workers: int
             if o.article is not None:
                 if o.mode not in hashes:
                     hashes[o.mode] = settings_hash(o.mode)
-                if store.add_article(capture, o.article, version=version, settings_hash=hashes[o.mode]) is None:
+                article_id = store.add_article(capture, o.article, version=version, settings_hash=hashes[o.mode])
+                if article_id is None:
                     stats.unchanged += 1
                 else:
                     stats.ingested += 1
+                    _corpus_pass(store, stats, article_id)
             else:
                 store.add_failure(capture, o.error or "unknown error")
                 stats.failed += 1
@@ -323,7 +351,7 @@ def ingest(sources: Iterable[str], db: str | Path | SQLiteStore, *, workers: int
 
     buffered = 0
     try:
-        for item in iter_sources(sources, stats.source_errors):
+        for item in iter_sources(sources, stats.source_errors, fetch=fetch):
             if item.id in seen_now or store.has(item.id, retry_failed=retry_failed):
                 stats.unchanged += 1
                 progress()
@@ -364,8 +392,11 @@ def ingest(sources: Iterable[str], db: str | Path | SQLiteStore, *, workers: int
         stats.interrupted = True
         raise
     finally:
-        if pool is not None:
+        if pool is not None and executor is None:
             pool.shutdown(wait=not stats.interrupted, cancel_futures=True)
+        elif executor is not None:
+            for fut in futures:
+                fut.cancel()
         stats.elapsed = time.perf_counter() - stats.started
         try:
             store.finish_run(run_id, stats.counts(), [str(e) for e in stats.source_errors])

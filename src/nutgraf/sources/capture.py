@@ -13,12 +13,13 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("file", "warc", "jsonl")
+KINDS = ("file", "warc", "jsonl", "web")
 
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a capture was read: ``kind`` file | warc | jsonl, the file ``path``, and within it
+    """Where a capture was read: ``kind`` file | warc | jsonl | web, the file ``path`` (for
+    web: the URL as asked for, before redirects), and within it
     the WARC ``record_id`` and byte ``offset`` (of the record, in the file as stored, so
     compressed offsets for .warc.gz) or the JSONL ``line`` (1-based)."""
 

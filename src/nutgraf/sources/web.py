@@ -1,0 +1,640 @@
+"""Documents fetched over HTTP(S): single URLs, URL-list files, RSS/Atom feeds and sitemaps.
+
+Everything here yields the same ``Capture`` / ``Issue`` records as the file, WARC and JSONL
+sources, so nothing downstream knows a page came from the network (``Origin.kind`` is
+``web``, ``Origin.path`` the URL as asked for, ``Capture.url`` the URL after redirects).
+
+- **Targets.**  A ``http(s)://`` source argument is fetched and looked at: an HTML (or plain
+  text) page becomes a capture; an RSS 2.0 / RSS 1.0 / Atom feed has its item links fetched;
+  a sitemap (``urlset``) has its ``loc`` pages fetched and a sitemap index its sitemaps
+  (``.xml`` or ``.xml.gz``), up to ``max_depth`` levels.  A URL-list file (``*.urls``, or a
+  named ``.txt`` file whose lines are all URLs) names one target per line; blank lines and
+  lines starting with ``#`` are ignored.
+- **Polite.**  robots.txt is obeyed (fetched once per host and cached; ``Crawl-delay`` is
+  honoured, up to ``MAX_CRAWL_DELAY``), requests to one host are spaced by ``1/rate``
+  seconds, and every request says who we are (``USER_AGENT``).
+- **Bounded.**  Connect and read timeouts, a wall-clock cap on one response, a size cap (the
+  extractor's ``MAX_INPUT_BYTES``, checked on Content-Length and while reading, and on
+  what gzip/deflate inflate to), at most ``max_redirects`` redirects.
+- **No private addresses.**  Each request (robots.txt and every redirect hop included)
+  resolves the host, refuses loopback, private, link-local, multicast, reserved and other
+  non-global addresses unless ``allow_private``, and connects to the address it checked,
+  so a second DNS answer cannot swap in another one.  Environment proxies are not used.
+- **Failures are records.**  Robots disallow, a refused address, a non-HTML type are
+  ``skipped`` Issues; timeouts, HTTP errors, oversize bodies, bad feeds are ``failed``
+  Issues (``--retry-failed`` tries them again).  The run goes on.
+
+Fetching is sequential, in the process that reads the sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import http.client
+import ipaddress
+import re
+import socket
+import ssl
+import time
+import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.robotparser import RobotFileParser
+
+from nutgraf.extract.limits import MAX_INPUT_BYTES
+from nutgraf.sources.capture import Capture, Issue, Origin, SourceError
+
+PROJECT_URL = "https://github.com/nutgraf/nutgraf"
+URL_LIST_SUFFIXES = (".urls", ".urls.gz")
+REDIRECTS = (301, 302, 303, 307, 308)
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+TEXT_TYPES = ("text/plain",)
+XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
+             "application/rdf+xml")
+OPAQUE_TYPES = ("", "application/octet-stream", "application/gzip", "application/x-gzip",
+                "binary/octet-stream")
+GZIP_MAGIC = b"\x1f\x8b"
+ROBOTS_MAX_BYTES = 512 * 1024
+MAX_CRAWL_DELAY = 60.0
+_CHUNK = 64 * 1024
+
+
+def user_agent() -> str:
+    from nutgraf import __version__
+
+    return f"nutgraf/{__version__} (+{PROJECT_URL})"
+
+
+def is_url(text: str) -> bool:
+    return text[:8].lower().startswith(("http://", "https://"))
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class FetchOptions:
+    """How to fetch.  ``rate`` is requests per second per host (0: no limit); ``timeout``
+    applies to connecting and to each read; ``total_timeout`` caps one whole response."""
+
+    allow_private: bool = False
+    rate: float = 1.0
+    timeout: float = 10.0
+    total_timeout: float = 60.0
+    max_bytes: int = MAX_INPUT_BYTES
+    max_redirects: int = 5
+    max_depth: int = 3
+    user_agent: str = field(default_factory=user_agent)
+
+
+class FetchError(Exception):
+    """A URL that could not be fetched: ``status`` skipped (policy: robots, private address,
+    not a document) or failed (network, HTTP error, too large)."""
+
+    def __init__(self, status: str, reason: str, url: str | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.url = url
+
+
+@dataclass
+class Response:
+    url: str  # after redirects
+    status: int
+    content_type: str | None
+    body: bytes
+    fetched_at: str
+
+    @property
+    def media_type(self) -> str:
+        return (self.content_type or "").split(";")[0].strip().lower()
+
+
+# --------------------------------------------------------------------------- addresses
+
+
+def address_problem(ip: str) -> str | None:
+    """Why ``ip`` is not a public address we may connect to (None when it is)."""
+    addr = ipaddress.ip_address(ip.split("%")[0])
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped
+    # most specific first: Python counts loopback and link-local ranges as private too
+    for attr, what in (("is_loopback", "loopback"), ("is_link_local", "link-local"),
+                       ("is_unspecified", "unspecified"), ("is_multicast", "multicast"),
+                       ("is_private", "private"), ("is_reserved", "reserved")):
+        if getattr(addr, attr):
+            return what
+    if not addr.is_global:
+        return "non-public"
+    return None
+
+
+# --------------------------------------------------------------------------- one connection
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection to a given IP address (the one we checked), with the URL's host
+    name in the Host header."""
+
+    def __init__(self, host: str, port: int, ip: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._ip = ip
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, port: int, ip: str, timeout: float, context: ssl.SSLContext) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self._ip = ip
+        self._ctx = context
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._ip, self.port), self.timeout)
+        # the certificate is checked against the host name, not the address
+        self.sock = self._ctx.wrap_socket(sock, server_hostname=self.host)
+
+
+_SSL_CONTEXT: ssl.SSLContext | None = None
+
+
+def _ssl_context() -> ssl.SSLContext:
+    global _SSL_CONTEXT
+    if _SSL_CONTEXT is None:
+        _SSL_CONTEXT = ssl.create_default_context()
+    return _SSL_CONTEXT
+
+
+class _Inflater:
+    """Undoes a gzip/deflate Content-Encoding chunk by chunk, refusing output over a cap."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.raw_deflate = False
+        wbits = 16 + zlib.MAX_WBITS if encoding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._d = zlib.decompressobj(wbits)
+        self._deflate = encoding == "deflate"
+        self._started = False
+
+    def feed(self, data: bytes) -> bytes:
+        if self._deflate and not self._started:
+            # "deflate" is meant to be zlib-wrapped, but some servers send raw deflate
+            self._started = True
+            try:
+                return self._out(self._d.decompress(data, self.limit + 1 - self.size))
+            except zlib.error:
+                self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+        self._started = True
+        return self._out(self._d.decompress(data, self.limit + 1 - self.size))
+
+    def _out(self, out: bytes) -> bytes:
+        self.size += len(out)
+        if self.size > self.limit or self._d.unconsumed_tail:
+            raise FetchError("failed", f"response inflates to more than the {_mib(self.limit)} limit")
+        return out
+
+
+def _mib(n: int) -> str:
+    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n} bytes"
+
+
+# --------------------------------------------------------------------------- the fetcher
+
+
+class Fetcher:
+    """Fetches URLs politely and safely (see the module text).  One per run: it holds the
+    robots.txt cache and the time of each host's last request."""
+
+    def __init__(self, options: FetchOptions | None = None, *,
+                 resolver: Callable[..., list] = socket.getaddrinfo,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.options = options or FetchOptions()
+        self._resolve_fn = resolver
+        self._clock = clock
+        self._sleep = sleep
+        self._next_slot: dict[str, float] = {}
+        self._delay: dict[str, float] = {}
+        self._robots: dict[tuple[str, str, int], RobotFileParser | FetchError] = {}
+        self.requests = 0  # made, robots.txt included (for tests and summaries)
+
+    # ---------------------------------------------------------------- public
+
+    def get(self, url: str) -> Response:
+        """Fetch ``url``, following redirects.  Raises ``FetchError``."""
+        current = url
+        for hop in range(self.options.max_redirects + 1):
+            scheme, host, port = _split(current)
+            ip = self._resolve(host, port)
+            self._check_robots(current, scheme, host, port)
+            status, headers, body = self._request(current, scheme, host, port, ip)
+            if status in REDIRECTS:
+                location = headers.get("location")
+                if not location:
+                    raise FetchError("failed", f"HTTP {status} redirect without a Location", current)
+                current = urljoin(current, location.strip())
+                continue
+            if status >= 400 or status < 200:
+                raise FetchError("failed", f"HTTP {status} {_reason(status)}".rstrip(), current)
+            return Response(current, status, headers.get("content-type"), body, now_iso())
+        raise FetchError("failed", f"more than {self.options.max_redirects} redirects", url)
+
+    # ---------------------------------------------------------------- steps
+
+    def _resolve(self, host: str, port: int) -> str:
+        try:
+            infos = self._resolve_fn(host, port, 0, socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            raise FetchError("failed", f"cannot resolve host {host}: {exc.strerror or exc}") from exc
+        except UnicodeError as exc:
+            raise FetchError("failed", f"bad host name {host!r}") from exc
+        ips = []
+        for family, _type, _proto, _name, sockaddr in infos:
+            if family in (socket.AF_INET, socket.AF_INET6) and sockaddr[0] not in ips:
+                ips.append(sockaddr[0])
+        if not ips:
+            raise FetchError("failed", f"host {host} has no address")
+        if self.options.allow_private:
+            return ips[0]
+        problems = [(ip, address_problem(ip)) for ip in ips]
+        for ip, problem in problems:
+            if problem is None:
+                return ip
+        ip, problem = problems[0]
+        raise FetchError("skipped", f"refused: {host} resolves to {problem} address {ip} "
+                                    f"(use --allow-private to fetch from it)")
+
+    def _wait_turn(self, host: str) -> None:
+        interval = 1.0 / self.options.rate if self.options.rate > 0 else 0.0
+        interval = max(interval, self._delay.get(host, 0.0))
+        now = self._clock()
+        slot = self._next_slot.get(host, now)
+        if slot > now:
+            self._sleep(slot - now)
+            now = slot
+        self._next_slot[host] = now + interval
+
+    def _request(self, url: str, scheme: str, host: str, port: int, ip: str, *,
+                 max_bytes: int | None = None) -> tuple[int, dict[str, str], bytes]:
+        """One GET, no redirects followed.  Returns (status, lower-cased headers, body);
+        the body is only read for 2xx responses."""
+        opts = self.options
+        limit = max_bytes if max_bytes is not None else opts.max_bytes
+        parts = urlsplit(url)
+        target = urlunsplit(("", "", parts.path or "/", parts.query, "")) or "/"
+        self._wait_turn(host)
+        self.requests += 1
+        if scheme == "https":
+            conn: http.client.HTTPConnection = _PinnedHTTPSConnection(host, port, ip, opts.timeout, _ssl_context())
+        else:
+            conn = _PinnedHTTPConnection(host, port, ip, opts.timeout)
+        started = time.monotonic()
+        try:
+            conn.request("GET", target, headers={
+                "User-Agent": opts.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+                "Connection": "close",
+            })
+            resp = conn.getresponse()
+            headers = {k.lower(): v for k, v in resp.getheaders()}
+            if not 200 <= resp.status < 300:
+                return resp.status, headers, b""
+            length = headers.get("content-length", "").strip()
+            encoding = headers.get("content-encoding", "").strip().lower()
+            if length.isdigit() and int(length) > limit and encoding in ("", "identity"):
+                raise FetchError("failed", f"response is {_mib(int(length))}, over the {_mib(limit)} limit")
+            inflater = _Inflater(encoding, limit) if encoding in ("gzip", "x-gzip", "deflate") else None
+            if encoding not in ("", "identity") and inflater is None:
+                raise FetchError("failed", f"unsupported Content-Encoding {encoding!r}")
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() - started > opts.total_timeout:
+                    raise FetchError("failed", f"response took longer than {opts.total_timeout:g}s")
+                chunk = resp.read1(_CHUNK) if hasattr(resp, "read1") else resp.read(_CHUNK)
+                if not chunk:
+                    break
+                if inflater is not None:
+                    chunk = inflater.feed(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise FetchError("failed", f"response is over the {_mib(limit)} limit")
+                chunks.append(chunk)
+            return resp.status, headers, b"".join(chunks)
+        except FetchError as exc:
+            exc.url = exc.url or url
+            raise
+        except (socket.timeout, TimeoutError) as exc:
+            raise FetchError("failed", f"timed out after {opts.timeout:g}s", url) from exc
+        except ConnectionRefusedError as exc:
+            raise FetchError("failed", f"connection refused by {host}:{port}", url) from exc
+        except ssl.SSLError as exc:
+            raise FetchError("failed", f"TLS error: {exc.reason or exc}", url) from exc
+        except (http.client.HTTPException, zlib.error) as exc:
+            raise FetchError("failed", f"bad HTTP response: {type(exc).__name__} {exc}".rstrip(), url) from exc
+        except OSError as exc:
+            raise FetchError("failed", f"network error: {exc.strerror or exc}", url) from exc
+        finally:
+            conn.close()
+
+    # ---------------------------------------------------------------- robots.txt
+
+    def _check_robots(self, url: str, scheme: str, host: str, port: int) -> None:
+        key = (scheme, host, port)
+        rules = self._robots.get(key)
+        if rules is None:
+            rules = self._robots[key] = self._load_robots(scheme, host, port)
+        if isinstance(rules, FetchError):
+            raise FetchError(rules.status, rules.reason, url)
+        if not rules.can_fetch(self.options.user_agent, url):
+            raise FetchError("skipped", f"robots.txt of {host} disallows this URL for nutgraf", url)
+
+    def _load_robots(self, scheme: str, host: str, port: int) -> RobotFileParser | FetchError:
+        """The host's robots.txt rules (RFC 9309): a 4xx means no rules (allow all); a 5xx
+        or an unreachable host means we do not fetch from it in this run."""
+        rules = RobotFileParser()
+        default = 443 if scheme == "https" else 80
+        url = f"{scheme}://{host}{'' if port == default else f':{port}'}/robots.txt"
+        status, body = 0, b""
+        try:
+            for _hop in range(self.options.max_redirects + 1):
+                s, h, p = _split(url)
+                ip = self._resolve(h, p)
+                status, headers, body = self._request(url, s, h, p, ip, max_bytes=ROBOTS_MAX_BYTES)
+                if status in REDIRECTS and headers.get("location"):
+                    url = urljoin(url, headers["location"].strip())
+                    continue
+                break
+        except FetchError as exc:
+            if exc.status == "skipped":  # a refused address: the page itself will say so
+                rules.allow_all = True
+                return rules
+            if "over the" in exc.reason:  # too big: parse what fits? RFC says at least 500 KiB
+                rules.allow_all = True
+                return rules
+            return FetchError("failed", f"robots.txt of {host} could not be read ({exc.reason}); not fetched")
+        if 200 <= status < 300:
+            rules.parse(body.decode("utf-8", "replace").splitlines())
+            delay = rules.crawl_delay(self.options.user_agent)
+            if delay:
+                self._delay[host] = min(float(delay), MAX_CRAWL_DELAY)
+        elif 400 <= status < 500 or status in REDIRECTS:
+            rules.allow_all = True
+        else:
+            return FetchError("failed", f"robots.txt of {host} unavailable (HTTP {status}); not fetched")
+        return rules
+
+
+def _split(url: str) -> tuple[str, str, int]:
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise FetchError("failed", f"bad URL: {exc}", url) from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError("failed", f"not an http(s) URL: {url[:200]}", url)
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise FetchError("failed", f"URL has no host: {url[:200]}", url)
+    return scheme, host, port or (443 if scheme == "https" else 80)
+
+
+def _reason(status: int) -> str:
+    return http.client.responses.get(status, "")
+
+
+# --------------------------------------------------------------------------- feeds and sitemaps
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def parse_xml(body: bytes) -> ET.Element:
+    if b"<!ENTITY" in body:  # no entity expansion bombs (XML keywords are case-sensitive)
+        raise ValueError("XML with entity declarations is refused")
+    return ET.fromstring(body)
+
+
+def classify(root: ET.Element) -> str | None:
+    """``feed`` (RSS 2.0/1.0, Atom), ``sitemap`` (urlset), ``sitemapindex``, ``html`` (XHTML)
+    or None for any other XML."""
+    name = _local(root.tag)
+    if name in ("rss", "rdf", "feed"):
+        return "feed"
+    if name in ("urlset", "sitemapindex", "html"):
+        return name.replace("urlset", "sitemap")
+    return None
+
+
+def links_of(root: ET.Element, base: str) -> list[str]:
+    """The URLs a feed or sitemap names, in document order, resolved against ``base``."""
+    kind = classify(root)
+    out: list[str] = []
+    if kind in ("sitemap", "sitemapindex"):
+        for child in root:
+            for sub in child:
+                if _local(sub.tag) == "loc" and (sub.text or "").strip():
+                    out.append(urljoin(base, sub.text.strip()))
+    elif kind == "feed" and _local(root.tag) == "feed":  # Atom
+        for entry in root.iter():
+            if _local(entry.tag) != "entry":
+                continue
+            best = None
+            for link in entry:
+                if _local(link.tag) != "link" or not link.get("href"):
+                    continue
+                rel = (link.get("rel") or "alternate").lower()
+                if rel == "alternate":
+                    best = link.get("href")
+                    break
+            if best:
+                entry_base = entry.get("{http://www.w3.org/XML/1998/namespace}base") or root.get(
+                    "{http://www.w3.org/XML/1998/namespace}base") or base
+                out.append(urljoin(urljoin(base, entry_base), best.strip()))
+    elif kind == "feed":  # RSS 2.0 (channel/item) and RSS 1.0 (rdf:RDF/item)
+        for item in root.iter():
+            if _local(item.tag) != "item":
+                continue
+            link = guid = None
+            for child in item:
+                name = _local(child.tag)
+                if name == "link" and (child.text or "").strip() and link is None:
+                    link = child.text.strip()
+                elif name == "guid" and (child.text or "").strip() and \
+                        (child.get("isPermaLink") or "true").lower() != "false":
+                    guid = child.text.strip()
+            if link or guid:
+                out.append(urljoin(base, link or guid))  # type: ignore[arg-type]
+    seen: set[str] = set()
+    return [u for u in out if not (u in seen or seen.add(u))]
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = d.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise FetchError("failed", f"not a valid gzip file: {exc}") from exc
+    if len(out) > limit or d.unconsumed_tail:
+        raise FetchError("failed", f"gzip content is over the {_mib(limit)} limit")
+    return out
+
+
+def _looks_xml(body: bytes) -> bool:
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex", b"<rdf:rdf"))
+
+
+_FEED_ROOT = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?[^>]*>\s*)*"
+                        rb"<(?:[\w.-]+:)?(?:rss|feed|urlset|sitemapindex|RDF)[\s>/]", re.S)
+
+
+def _feed_like(body: bytes) -> bool:
+    """A feed or sitemap served as text/html or text/plain (misconfigured servers do)."""
+    return bool(_FEED_ROOT.match(body[:4096].lstrip(b"\xef\xbb\xbf")))
+
+
+def _looks_html(body: bytes) -> bool:
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")) or b"<html" in head
+
+
+# --------------------------------------------------------------------------- sources
+
+
+class WebSource:
+    """Turns targets (URLs, URL-list files) into records, sharing one ``Fetcher``."""
+
+    def __init__(self, options: FetchOptions | None = None, fetcher: Fetcher | None = None) -> None:
+        self.fetcher = fetcher or Fetcher(options)
+        self.options = self.fetcher.options
+        self._seen: set[str] = set()
+
+    def iter_url(self, url: str, depth: int = 0) -> Iterator[Capture | Issue]:
+        """One target: a page, or a feed/sitemap whose links are fetched in turn."""
+        url = url.strip()
+        if url in self._seen:
+            return
+        self._seen.add(url)
+        origin = Origin("web", url)
+        try:
+            resp = self.fetcher.get(url)
+        except FetchError as exc:
+            yield Issue(origin, exc.status, exc.reason, url=url, fetched_at=now_iso())
+            return
+        body, media = resp.body, resp.media_type
+        gz = body[:2] == GZIP_MAGIC and media not in HTML_TYPES + TEXT_TYPES
+        if gz:
+            try:
+                body = _gunzip(body, self.options.max_bytes)
+            except FetchError as exc:
+                yield Issue(origin, exc.status, exc.reason, url=resp.url, content_type=resp.content_type,
+                            fetched_at=resp.fetched_at)
+                return
+        if media in HTML_TYPES + TEXT_TYPES and not gz and not _feed_like(body):
+            yield self._capture(origin, resp, body, resp.content_type)
+            return
+        if media in XML_TYPES or media.endswith("+xml") or _looks_xml(body) and (
+                media in OPAQUE_TYPES + HTML_TYPES + TEXT_TYPES or gz):
+            yield from self._expand(origin, resp, body, depth)
+            return
+        if media in OPAQUE_TYPES and _looks_html(body):
+            yield self._capture(origin, resp, body, "text/html" if gz else resp.content_type)
+            return
+        yield Issue(origin, "skipped", f"content type {resp.content_type or '(none)'} is not HTML, text, "
+                                       f"a feed or a sitemap", url=resp.url, content_type=resp.content_type,
+                    fetched_at=resp.fetched_at)
+
+    def _capture(self, origin: Origin, resp: Response, body: bytes, content_type: str | None) -> Capture:
+        return Capture(data=body, origin=origin, content_type=content_type, url=resp.url,
+                       fetched_at=resp.fetched_at)
+
+    def _expand(self, origin: Origin, resp: Response, body: bytes, depth: int) -> Iterator[Capture | Issue]:
+        def issue(status: str, reason: str) -> Issue:
+            return Issue(origin, status, reason, url=resp.url, content_type=resp.content_type,
+                         fetched_at=resp.fetched_at)
+
+        try:
+            root = parse_xml(body)
+        except (ET.ParseError, ValueError) as exc:
+            yield issue("failed", f"not a valid feed or sitemap (XML: {exc})")
+            return
+        kind = classify(root)
+        if kind == "html":
+            yield self._capture(origin, resp, body, resp.content_type)
+            return
+        if kind is None:
+            yield issue("skipped", f"XML document <{_local(root.tag)}> is not a feed or a sitemap")
+            return
+        if depth >= self.options.max_depth:
+            yield issue("skipped", f"{kind} nested more than {self.options.max_depth} levels deep; not followed")
+            return
+        links = links_of(root, resp.url)
+        if not links:
+            yield issue("skipped", f"{kind} lists no links")
+            return
+        for link in links:
+            yield from self.iter_url(link, depth + 1)
+
+    def iter_url_list(self, path: Path, label: str | None = None) -> Iterator[Capture | Issue]:
+        """Every target of a URL-list file.  May raise ``SourceError``."""
+        label = label or str(path)
+        for line_no, line in enumerate(read_url_list(path), 1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            if not is_url(line):
+                yield Issue(Origin("web", label, line=line_no), "failed", f"not an http(s) URL: {line[:200]}")
+                continue
+            yield from self.iter_url(line)
+
+
+def read_url_list(path: Path) -> list[str]:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise SourceError(str(path), f"cannot read URL list: {exc.strerror or exc}") from exc
+    if len(data) > MAX_INPUT_BYTES:
+        raise SourceError(str(path), f"URL list is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
+    if data[:2] == GZIP_MAGIC:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise SourceError(str(path), f"not a valid gzip file: {exc}") from exc
+    return data.decode("utf-8", "replace").splitlines()
+
+
+def is_url_list(path: Path) -> bool:
+    """A file named ``*.urls`` (``.urls.gz``), or a ``.txt`` file of at most 16 MiB whose
+    non-blank, non-comment lines are all http(s) URLs (at least one)."""
+    name = path.name.lower()
+    if name.endswith(URL_LIST_SUFFIXES):
+        return True
+    if not name.endswith(".txt"):
+        return False
+    try:
+        if path.stat().st_size > 16 * 2**20:
+            return False
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return False
+    lines = [ln.strip() for ln in data.decode("utf-8", "replace").splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith("#")]
+    return bool(lines) and all(is_url(ln) and not any(c.isspace() for c in ln) for ln in lines)
+
+
+__all__ = ["FetchOptions", "Fetcher", "FetchError", "Response", "WebSource", "address_problem", "is_url",
+           "is_url_list", "links_of", "classify", "user_agent", "PROJECT_URL"]
