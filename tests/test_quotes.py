@@ -211,3 +211,100 @@ def test_typewriter_double_quotes():
     assert passages[0] == "The vote was never in doubt"
     q = one(quotes_of(text), "The vote was never in doubt")
     assert q.speaker == "Lee Harmon"
+
+
+# --------------------------------------------------------------------------- wider cues
+
+def test_parenthetical_cue_inside_the_sentence():
+    text = ("Marta Olsen runs the harbour authority in Tromvik.\n\n"
+            "Most of the old ferry routes, Olsen said, will be replaced by a single loop.")
+    parts = [q for q in quotes_of(text) if q.cue == "said"]
+    words = " ".join(q.text for q in parts)
+    assert "Most of the old ferry routes" in words
+    assert "will be replaced by a single loop" in words
+    assert all(q.speaker == "Marta Olsen" for q in parts)
+    assert all("Olsen said" not in q.text for q in parts)
+
+
+def test_inverted_speaker_the_parse_misses():
+    text = ("''Nobody in this valley wants the quarry reopened, and we will say so at every "
+            "hearing,'' said Petra Lindqvist, chair of the residents' council.")
+    q = one(quotes_of(text), "Nobody in this valley")
+    assert q.speaker == "Petra Lindqvist"
+
+
+def test_long_appositive_between_quote_and_cue():
+    text = ("“We will open the bridge before the winter storms arrive,” Jonas Weber, the "
+            "regional transport commissioner and a former engineer, said on Friday.")
+    q = one(quotes_of(text), "open the bridge")
+    assert q.speaker == "Jonas Weber"
+
+
+def test_next_sentence_is_not_the_cue_of_a_finished_quote():
+    text = ("“The budget is balanced.” Later in the week, Ingrid Moss, the treasurer, said "
+            "the reserves would last until spring.")
+    quotes = quotes_of(text)
+    q = one(quotes, "reserves would last")
+    assert q.speaker == "Ingrid Moss"
+    assert all(not (x.speaker == "Ingrid Moss" and "balanced" in x.text) for x in quotes)
+
+
+def test_parse_link_across_paragraphs_is_ignored():
+    text = ("“The hospital wing is finally finished,” the architect said at the opening.\n\n"
+            "Rosa Delgado, a nurse on the ward, said the new beds arrived a month late.")
+    quotes = quotes_of(text)
+    q = one(quotes, "hospital wing")
+    assert q.speaker != "Rosa Delgado"
+    assert one(quotes, "new beds arrived").speaker == "Rosa Delgado"
+
+
+def test_accused_of_and_criticized_for():
+    text = ("Councillor Ben Hart accused the mayor of hiding the audit from the public.\n\n"
+            "Hart also criticized the budget office for delaying the report.")
+    quotes = quotes_of(text)
+    q = one(quotes, "hiding the audit")
+    assert q.text.startswith("the mayor of hiding")
+    assert q.speaker == "Ben Hart"
+    q = one(quotes, "delaying the report")
+    assert "the budget office" in q.text
+
+
+def test_object_cue_stops_at_comment_clause():
+    text = ("Senator Ada Brook criticized the new tariff plan, which economists have praised "
+            "for years.")
+    q = one(quotes_of(text), "the new tariff plan")
+    assert "economists" not in q.text
+
+
+def test_prepositional_cues():
+    text = ("Governor Lena Park spoke about the drought relief package on Tuesday.\n\n"
+            "Park also called for an independent review of the water board.\n\n"
+            "On the radio, Park referred to the water board as “a club for insiders.”")
+    quotes = quotes_of(text)
+    assert one(quotes, "drought relief package").speaker == "Lena Park"
+    q = one(quotes, "independent review")
+    assert q.text.startswith("an independent review")
+    q = one(quotes, "club for insiders")
+    assert q.text.startswith("the water board as")
+
+
+def test_spoke_on_condition_is_not_a_cue():
+    text = ("An official, who spoke on the condition of anonymity, described the talks.")
+    assert not [q for q in quotes_of(text) if "anonymity" in q.text]
+
+
+def test_question_put_to_the_speaker():
+    text = ("Mayor Tom Reyes was asked by a reporter whether he would run again.\n\n"
+            "When asked about the stadium deal, Reyes smiled.")
+    quotes = quotes_of(text)
+    q = one(quotes, "whether he would run again")
+    assert q.speaker is not None and "reporter" in q.speaker
+    q = one(quotes, "the stadium deal")
+    assert q.speaker is None
+
+
+def test_as_cue_modifies_the_main_clause():
+    text = ("As the inspector Karin Wolf noted, the dam has not been repaired since 1990.")
+    q = one(quotes_of(text), "dam has not been repaired")
+    assert q.speaker == "Karin Wolf"
+    assert "noted" not in q.text

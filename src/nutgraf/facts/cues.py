@@ -27,6 +27,8 @@ SPEECH_VERBS = frozenset({
     "term", "liken", "compare", "rule", "concur", "clarify",
     "elaborate", "recount", "relate", "report", "confide", "contend", "posit", "assert",
     "volunteer", "mutter", "murmur", "shrug", "sigh", "laugh", "smile", "scoff", "read",
+    "confess", "bemoan", "tout", "echo", "thank", "blame", "cite", "interrupt", "speak",
+    "talk", "refer", "rail", "lash", "joke", "boast", "fret", "vent", "gripe", "shoot",
 })
 
 # Verbs that report speech only when a quotation is their complement ('"...," he continued'),
@@ -52,10 +54,26 @@ DOBJ_VERBS = frozenset({
     "repeat", "reiterate", "predict", "promise", "pledge", "vow", "recommend", "claim",
     "criticize", "criticise", "praise", "condemn", "dismiss", "reject", "acknowledge",
     "admit", "describe", "defend", "blast", "slam", "attack", "question", "urge", "welcome",
+    "accuse", "blame", "thank", "note", "recall", "cite", "echo", "stress", "emphasize",
+    "emphasise", "highlight", "tout", "bemoan", "lament", "tweet", "confess", "mock",
 })
 
+# Prepositions after a DOBJ verb's object that belong to what was said: 'accused X of …',
+# 'criticized X for …', 'praised X as …'.
+OBJECT_PREPS = frozenset({"of", "for", "as"})
+
 # Verbs that cue speech only with these particles/prepositions: 'pointed out', 'called for'.
-PARTICLE_CUES = {"point": {"out"}, "call": {"for", "on", "upon"}}
+PARTICLE_CUES = {
+    "point": {"out", "to"}, "call": {"for", "on", "upon"}, "speak": {"about", "of", "out"},
+    "talk": {"about", "of"}, "write": {"about", "of"}, "joke": {"about"},
+    "boast": {"about", "of"}, "complain": {"about", "of"}, "comment": {"on"},
+    "warn": {"of", "about", "against"}, "caution": {"against"}, "agree": {"with"},
+    "refer": {"to"}, "rail": {"against"}, "lash": {"out"}, "testify": {"about"},
+    "tweet": {"about"}, "fret": {"about", "over"}, "ask": {"about", "for"}, "shoot": {"back"},
+}
+# Of those, the verbs that are a cue only with the particle ('talked about …', never
+# 'talked').
+PARTICLE_ONLY = frozenset({"point", "speak", "talk", "refer", "rail", "lash", "shoot"})
 
 # Nouns that show a speaker is a role, resolved to the person who holds it in the article.
 PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them", "we", "i", "you"})

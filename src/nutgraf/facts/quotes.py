@@ -43,7 +43,9 @@ from nutgraf.facts.cues import (
     FIRST_PERSON,
     DOBJ_VERBS,
     NAMING_VERBS,
+    OBJECT_PREPS,
     PARTICLE_CUES,
+    PARTICLE_ONLY,
     PRONOUNS,
     QUOTE_ONLY,
     SINGLE_OPEN,
@@ -249,6 +251,8 @@ class Cue:
     cue_span: tuple[int, int]
     quote_only: bool = False
     naming: bool = False  # content is 'X a "..."' after a naming verb
+    gap: tuple[int, int] | None = None  # the cue set inside its content ('X, he said, Y')
+    unsaid: bool = False  # a question put to someone ('when asked whether …'): no speaker needed
 
 
 def _is_verb(tok: "Token") -> bool:
@@ -272,6 +276,46 @@ def _subject(tok: "Token") -> "Token | None":
             continue
         break
     return None
+
+
+_QUESTION_MARKS = {"whether", "if", "how", "why", "what", "who", "when", "where", "which"}
+
+
+def _asked(doc: "Doc", tok: "Token", inside) -> Cue | None:
+    """'She was asked by a reporter whether …' / 'when asked about …': the question is what
+    was said, the asker (the agent, when named) its speaker."""
+    agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+    speaker = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+    comp = next((c for c in tok.children if c.dep_ in ("ccomp", "xcomp") and c.i > tok.i and (
+        c.left_edge.lower_ in _QUESTION_MARKS or any(
+            m.dep_ == "mark" and m.lower_ in ("whether", "if") for m in c.children))), None)
+    if comp is not None:
+        content = _subtree_span(comp, exclude=tok)
+    else:
+        about = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "about"
+                      and c.i > tok.i), None)
+        pobj = next((c for c in about.children if c.dep_ in ("pobj", "pcomp")), None) \
+            if about is not None else None
+        if pobj is None:
+            return None
+        content = _span(doc, pobj.left_edge.i, pobj.right_edge.i)
+        comp = pobj
+    if inside(content[0]):
+        return None
+    return Cue(tok, speaker, content, comp, (tok.idx, tok.idx + len(tok)), unsaid=True)
+
+
+def _subject_after(doc: "Doc", tok: "Token") -> "Token | None":
+    """'“…,” said Ann Lee, the mayor': an inverted speaker the parse hung elsewhere."""
+    if tok.i == 0 or tok.i + 1 >= len(doc) or not doc[tok.i - 1].is_punct:
+        return None
+    cand = doc[tok.i + 1]
+    if cand.pos_ != "PROPN":
+        return None
+    while cand.dep_ in ("compound", "flat") and cand.head.i > cand.i \
+            and cand.head.pos_ == "PROPN" and cand.head.i - tok.i <= 5:
+        cand = cand.head
+    return cand
 
 
 def _subject_before(doc: "Doc", tok: "Token") -> "Token | None":
@@ -334,8 +378,8 @@ def _subtree_span(tok: "Token", exclude: "Token | None" = None) -> tuple[int, in
 
 def _particle(tok: "Token", words: set[str]) -> "Token | None":
     for c in tok.children:
-        if c.dep_ in ("prt", "prep") and c.lower_ in words:
-            return c
+        if c.i > tok.i and c.dep_ in ("prt", "prep") and c.lower_ in words:
+            return c  # 'called for …', never 'On CNN, she called …'
     return None
 
 
@@ -360,9 +404,19 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
             continue
         if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "pobj", "dobj"):
             continue
+        if lemma == "ask" and (any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+                               or (tok.tag_ == "VBN"
+                                   or tok.dep_ == "advcl" and tok.tag_ == "VBD")
+                               and not any(c.dep_ == "nsubj" for c in tok.children)):
+            asked = _asked(doc, tok, inside)
+            if asked is not None:
+                cues.append(asked)
+            continue
         if any(c.dep_ == "nsubjpass" for c in tok.children):
             continue  # 'was told', 'is called': the subject is not the speaker
         speaker = _subject(tok)
+        if speaker is None:
+            speaker = _subject_after(doc, tok)
         if speaker is None:
             speaker = _subject_before(doc, tok)
         cue_end = tok.idx + len(tok)
@@ -371,17 +425,21 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
         particles = PARTICLE_CUES.get(lemma)
         if particles is not None:
             part = _particle(tok, particles)
-            if part is None and lemma == "point":
+            if part is None and lemma in PARTICLE_ONLY:
                 continue
+            if lemma == "refer" and not any(c.dep_ == "prep" and c.lower_ == "as"
+                                            for c in tok.children):
+                continue  # 'referred to Smith as “…”', not 'referring to the decree'
             if part is not None:
                 cue_end = part.idx + len(part)
                 if part.dep_ == "prep":
                     pobj = next((c for c in part.children if c.dep_ in ("pobj", "pcomp")), None)
                     if pobj is not None:
                         arg, content = pobj, _subtree_span(pobj)
-                        # 'called on Congress to act': the infinitive hangs on the verb
-                        tails = [c for c in tok.children if c.dep_ in ("xcomp", "ccomp")
-                                 and c.i > pobj.i]
+                        # 'called on Congress to act': the infinitive hangs on the verb;
+                        # 'referred to Smith as “a genius”': so does the description
+                        tails = [c for c in tok.children if c.i > pobj.i and (
+                            c.dep_ in ("xcomp", "ccomp") or c.dep_ == "prep" and c.lower_ == "as")]
                         if tails:
                             content = _span(doc, pobj.left_edge.i,
                                             max(c.right_edge.i for c in tails))
@@ -403,10 +461,12 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
             elif lemma in DOBJ_VERBS:
                 # 'announced a series of steps', 'denied the report': what was said, named
                 objs = [c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i]
-                if objs and objs[0].pos_ in ("NOUN", "PROPN") and \
-                        objs[0].right_edge.i - objs[0].left_edge.i >= 1:
+                if objs and (objs[0].pos_ in ("NOUN", "PROPN") and
+                             objs[0].right_edge.i - objs[0].left_edge.i >= 1 or any(
+                                 c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > objs[0].i
+                                 for c in tok.children)):
                     arg = objs[0]
-                    content = _span(doc, arg.left_edge.i, arg.right_edge.i)
+                    content = _object_span(doc, tok, arg)
         if content is not None and arg is not None and arg.dep_ in ("ccomp", "xcomp"):
             # 'said it would fail because …': a reason clause after the content is part of it
             for c in tok.children:
@@ -415,11 +475,32 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
                     content = (content[0], _span(doc, c.left_edge.i, c.right_edge.i)[1])
         naming = content is not None and arg is not None and arg.dep_ in ("dobj", "oprd") \
             and lemma in NAMING_VERBS
+        gap = None
+        if content is None:
+            content = _content_as(doc, tok, speaker)
+        if content is None:
+            content, gap = _content_around(doc, tok, speaker)
         if content is None:
             content, arg = _content_before(doc, tok, speaker)
         quote_only = lemma in QUOTE_ONLY
-        cues.append(Cue(tok, speaker, content, arg, (tok.idx, cue_end), quote_only, naming))
+        cues.append(Cue(tok, speaker, content, arg, (tok.idx, cue_end), quote_only, naming,
+                        gap))
     return cues
+
+
+def _object_span(doc: "Doc", tok: "Token", obj: "Token") -> tuple[int, int]:
+    """The object a DOBJ verb names, with the 'of'/'for' phrase that says what it is about
+    ('accused Smith of lying'), without a comment set off after it (', which …')."""
+    right = obj.right_edge.i
+    for c in obj.children:
+        if c.dep_ in ("relcl", "acl", "appos") and c.i > obj.i \
+                and doc[c.left_edge.i - 1].text == ",":
+            right = min(right, c.left_edge.i - 2)
+    tails = [c for c in tok.children if c.dep_ == "prep" and c.lower_ in OBJECT_PREPS
+             and c.i > obj.right_edge.i]
+    if tails:
+        right = max(right, tails[0].right_edge.i)
+    return _span(doc, obj.left_edge.i, right)
 
 
 def _according_content(doc: "Doc", tok: "Token", to: "Token") -> tuple[int, int] | None:
@@ -437,6 +518,51 @@ def _according_content(doc: "Doc", tok: "Token", to: "Token") -> tuple[int, int]
     if before and after:
         return _span(doc, sent.start, sent.end - 1)
     return None
+
+
+_DASH_COMMA = (",", "—", "–")
+
+
+def _content_as(doc: "Doc", tok: "Token", speaker: "Token | None") -> tuple[int, int] | None:
+    """'As the mayor noted, the bridge is closed.': the clause the 'as' cue modifies."""
+    if speaker is None or tok.dep_ != "advcl" or not any(
+            c.dep_ == "mark" and c.lower_ == "as" for c in tok.children):
+        return None
+    head = tok.head
+    if tok.i < head.i:
+        left, right = tok.right_edge.i + 1, head.right_edge.i
+    else:
+        left, right = head.left_edge.i, tok.left_edge.i - 1
+    if right - left < 2:
+        return None
+    return _span(doc, left, right)
+
+
+def _content_around(doc: "Doc", tok: "Token", speaker: "Token | None"):
+    """'Many of the plans, she said, were dropped.': a cue set off by commas inside the
+    sentence it reports; the content is the sentence around it (``gap``: the cue's part)."""
+    if speaker is None or tok.dep_ not in ("parataxis", "ROOT", "advcl", "ccomp"):
+        return None, None
+    sent = tok.sent
+    left = min(speaker.left_edge.i, tok.i)
+    right = max([tok.i, speaker.right_edge.i] + [c.right_edge.i for c in tok.children
+                                                 if c.i > tok.i and not c.is_punct])
+    if left - 1 <= sent.start or right + 1 >= sent.end - 1:
+        return None, None
+    if doc[left - 1].text not in _DASH_COMMA or doc[right + 1].text not in _DASH_COMMA:
+        return None, None
+    if tok.dep_ == "ROOT" and not any(c.dep_ == "parataxis" or c.dep_ == "ccomp"
+                                      for c in tok.children):
+        return None, None
+    s1, e1 = _span(doc, sent.start, left - 2)
+    s2, e2 = _span(doc, right + 2, sent.end - 1)
+    n1 = len(_WORD.findall(doc.text[s1:e1]))
+    n2 = len(_WORD.findall(doc.text[s2:e2]))
+    if n2 < 2 or n1 + n2 < 4 or any(t.text in ALL_MARKS for t in doc[left:right + 1]):
+        return None, None
+    if n1 < 2:  # 'However, he said, …': only the clause after counts
+        return (s2, e2), None
+    return (s1, e2), (doc[left - 1].idx, doc[right + 1].idx + 1)
 
 
 def _content_before(doc: "Doc", tok: "Token", speaker: "Token | None"):
@@ -663,7 +789,10 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
         toks = _tokens(doc, p.start, p.end)
         if not toks:
             continue
-        cue = _by_parse(doc, toks, by_token) or _by_position(doc, p, by_token, text)
+        cue = _by_parse(doc, toks, by_token)
+        if cue is not None and _across_paragraphs(text, p, cue):
+            cue = None
+        cue = cue or _by_position(doc, p, by_token, text)
         if cue is not None:
             kind, start, end = _shape(doc, p, cue, passages, text)
             parts = [pp for q in passages if start <= q.start and q.end <= end for pp in q.parts]
@@ -683,13 +812,17 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
         if cue.token.i in used_cues or cue.content is None or cue.quote_only:
             continue
         s, e = cue.content
-        if len(_WORD.findall(text[s:e])) < 2 or cue.speaker is None:
+        if len(_WORD.findall(text[s:e])) < 2 or cue.speaker is None and not cue.unsaid:
             continue
         inner = [q for q in passages if s <= q.start and q.end <= e]
         if cue.naming and not inner:
             continue  # 'called the plan a success': a description, not a statement
-        atts.append(_Att(s, e, "mixed" if inner else "indirect", cue,
-                         [pp for q in inner for pp in q.parts]))
+        pieces = [(s, e)] if cue.gap is None else [_trim(text, s, cue.gap[0]),
+                                                   _trim(text, cue.gap[1], e)]
+        for a, b in pieces:
+            inner = [q for q in passages if a <= q.start and q.end <= b]
+            atts.append(_Att(a, b, "mixed" if inner else "indirect", cue,
+                             [pp for q in inner for pp in q.parts]))
     resolver = _Resolver(doc, index, passages)
     quotes: list[Quote] = []
     seen: set[tuple[int, int]] = set()
@@ -729,6 +862,18 @@ def _tokens(doc: "Doc", start: int, end: int) -> list["Token"]:
     return [t for t in span if not t.is_space]
 
 
+def _across_paragraphs(text: str, p: Passage, cue: Cue) -> bool:
+    """A parse that joins a quotation to a cue in another paragraph ('…” \n\n Smith, an
+    expert, said that …') links two statements, not a quotation and its cue."""
+    pos = cue.token.idx
+    if pos >= p.close:
+        return "\n" in text[p.close:pos]
+    if pos < p.open:
+        gap = text[pos:p.open].rstrip()
+        return "\n" in gap and not gap.endswith(":")
+    return False
+
+
 def _by_parse(doc: "Doc", toks: list["Token"], by_token: dict[int, Cue]) -> Cue | None:
     """The cue the passage hangs on in the dependency tree (nearest first)."""
     inside = {t.i for t in toks}
@@ -759,10 +904,13 @@ def _by_position(doc: "Doc", p: Passage, by_token: dict[int, Cue], text: str) ->
     before the opening one; 'He added:' ending the paragraph before."""
     # after the closing mark
     if p.closed:
-        after = doc.char_span(p.close, min(len(text), p.close + 120), alignment_mode="expand")
+        after = doc.char_span(p.close, min(len(text), p.close + 250), alignment_mode="expand")
+        if after is not None and text[p.start:p.end].rstrip("”\"’' ").endswith(".") \
+                and len(after) and after[0].is_sent_start and after[0].text[:1].isupper():
+            after = None  # '…end.” Later, Smith said': the next sentence is not its cue
         if after is not None:
             for n, t in enumerate(after):
-                if n > 8 or t.text in ("\n", "\n\n") or "\n" in t.text or (
+                if n > 30 or t.text in ("\n", "\n\n") or "\n" in t.text or (
                         t.text in ALL_MARKS and n > 0):
                     break
                 cue = by_token.get(t.i)
