@@ -17,6 +17,7 @@ from nutgraf.facts.amount_reader import (
     Draft,
     AmountReader,
 )
+from nutgraf.facts.nlp import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -66,7 +67,7 @@ def _noun_phrase(doc: "Doc", tok: "Token | None", limit: int = 6) -> tuple[int, 
 def _span_text(doc: "Doc", i: int, j: int) -> tuple[str, int, int]:
     start = doc[i].idx
     end = doc[j - 1].idx + len(doc[j - 1])
-    return doc.text[start:end], start, end
+    return text_of(doc)[start:end], start, end
 
 
 def _clean_phrase(head: "Token") -> tuple[int, int]:
@@ -113,7 +114,7 @@ def _verb_of(tok: "Token") -> "Token | None":
 class AmountContext:
     def __init__(self, doc: "Doc", index: "EntityIndex | None", reader: AmountReader):
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.index = index
         self.reader = reader
         self._source_cache: dict[int, tuple[str | None, tuple[int, int] | None]] = {}
@@ -213,7 +214,7 @@ class AmountContext:
             return
         if not m:
             # the amount must modify the noun ('a 25% tax'), not sit beside it ('5% today')
-            inside = [t for t in self.doc if d.start <= t.idx < d.end]
+            inside = self.doc.char_span(d.start, d.end, alignment_mode="expand") or []
             if not any(np[0] <= t.head.i < np[1] for t in inside):
                 return
         d.object = _span_text(self.doc, *np)[0]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from nutgraf.facts import numbers as N
 from nutgraf.facts import units as U
+from nutgraf.facts.nlp import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -327,7 +328,7 @@ def _prev_word(text: str, pos: int) -> tuple[str, int]:
 class AmountReader:
     def __init__(self, doc: "Doc"):
         self.doc = doc
-        self.text = doc.text
+        self.text = text_of(doc)
         self.tok_starts = [t.idx for t in doc]
         spans = [(m.start(), m.end()) for m in _EXCLUDE_RE.finditer(self.text)]
         self.excluded = _Spans(spans)

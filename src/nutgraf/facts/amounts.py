@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 from nutgraf.facts.amount_context import AmountContext, change_direction
 from nutgraf.facts.amount_reader import AmountReader
 from nutgraf.model import Amount
+from nutgraf.facts.nlp import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -53,7 +54,7 @@ def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]
     drafts = reader.read_all()
     ctx = AmountContext(doc, index, reader)
     out: list[Amount] = []
-    text = doc.text
+    text = text_of(doc)
     for d in drafts:
         ctx.counted(d)
         ctx.subject_object(d)

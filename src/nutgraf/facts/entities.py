@@ -27,6 +27,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from nutgraf.model import Entity
+from nutgraf.facts.nlp import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -103,9 +104,17 @@ class _Cluster:
     label: str
     mentions: list[Mention] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
+    # the normalised spellings seen, kept up to date by add() (asked for on every match)
+    _forms: Counter[str] = field(default_factory=Counter)
+
+    def add(self, mention: Mention) -> None:
+        self.mentions.append(mention)
+        self._forms[_normal(mention.text)] += 1
 
     def forms(self) -> Counter[str]:
-        return Counter(_normal(m.text) for m in self.mentions)
+        if sum(self._forms.values()) != len(self.mentions):  # mentions appended directly
+            self._forms = Counter(_normal(m.text) for m in self.mentions)
+        return self._forms
 
     def canonical(self) -> str:
         forms = self.forms()
@@ -169,7 +178,7 @@ def _relabel(doc: "Doc", ent) -> str | None:
 
 def _mentions(doc: "Doc") -> list[Mention]:
     out = []
-    text = doc.text
+    text = text_of(doc)
     for ent in doc.ents:
         label = _relabel(doc, ent)
         if label is None:
@@ -224,7 +233,15 @@ def _initials(name: str) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    return a == b or (min(len(a), len(b)) >= 4 and SequenceMatcher(None, a, b).ratio() >= 0.8)
+    """Equal, or one a misspelling of the other (similarity ratio ≥ 0.8).  The cheap upper
+    bounds go first: most pairs of names are rejected on their lengths or letters alone."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if min(la, lb) < 4 or 2 * min(la, lb) / (la + lb) < 0.8:
+        return False
+    matcher = SequenceMatcher(None, a, b)
+    return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def _strip_titles(name: str) -> list[str]:
@@ -245,7 +262,7 @@ class _Clusterer:
         if target is None:
             target = _Cluster(mention.label)
             self.clusters.append(target)
-        target.mentions.append(mention)
+        target.add(mention)
         return target
 
     def _match(self, m: Mention) -> _Cluster | None:
@@ -346,7 +363,7 @@ def _role_mentions(text: str, clusters: list[_Cluster]) -> None:
 def find_entities(doc: "Doc") -> list[Entity]:
     """The article's entities, canonical, each with every mention's span, in order of first
     appearance."""
-    text = doc.text
+    text = text_of(doc)
     clusterer = _Clusterer()
     # Full names first, so a lone surname earlier in the text still finds its full name.
     mentions = _mentions(doc)

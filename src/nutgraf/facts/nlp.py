@@ -66,3 +66,12 @@ def parse_many(texts: Iterable[str], batch_size: int = 32) -> Iterator["Doc"]:
     """Many texts, batched with ``nlp.pipe`` (several times faster than one call per text)."""
     nlp = load()
     return nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=batch_size)
+
+
+def text_of(doc: "Doc") -> str:
+    """``doc.text``, built once: spaCy joins every token's text again on each access, which
+    made the facts passes quadratic in the article's length."""
+    text = doc.user_data.get("nutgraf_text")
+    if text is None:
+        text = doc.user_data["nutgraf_text"] = doc.text
+    return text

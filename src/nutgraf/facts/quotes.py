@@ -53,6 +53,7 @@ from nutgraf.facts.cues import (
     XCOMP_VERBS,
 )
 from nutgraf.model import Quote
+from nutgraf.facts.nlp import text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -556,8 +557,8 @@ def _content_around(doc: "Doc", tok: "Token", speaker: "Token | None"):
         return None, None
     s1, e1 = _span(doc, sent.start, left - 2)
     s2, e2 = _span(doc, right + 2, sent.end - 1)
-    n1 = len(_WORD.findall(doc.text[s1:e1]))
-    n2 = len(_WORD.findall(doc.text[s2:e2]))
+    n1 = len(_WORD.findall(text_of(doc)[s1:e1]))
+    n2 = len(_WORD.findall(text_of(doc)[s2:e2]))
     if n2 < 2 or n1 + n2 < 4 or any(t.text in ALL_MARKS for t in doc[left:right + 1]):
         return None, None
     if n1 < 2:  # 'However, he said, …': only the clause after counts
@@ -583,7 +584,7 @@ def _content_before(doc: "Doc", tok: "Token", speaker: "Token | None"):
     if j <= sent.start or doc[j].text not in (",", "—", "–", "-"):
         return None, None
     s, e = _span(doc, sent.start, j - 1)
-    if len(_WORD.findall(doc.text[s:e])) < 3:
+    if len(_WORD.findall(text_of(doc)[s:e])) < 3:
         return None, None
     return (s, e), None
 
@@ -622,7 +623,7 @@ def resolve_speaker(tok: "Token | None", index: "EntityIndex"):
         return (ent.name, (start, end), ent.label) if ent else (None, (start, end), None)
     if any(c.dep_ == "conj" for c in tok.children):
         ent = index.at(start, end)
-        return _clean(doc.text[span[0]:span[1]]), span, ent.label if ent else None
+        return _clean(text_of(doc)[span[0]:span[1]]), span, ent.label if ent else None
     ent = index.at(start, end)
     if ent is not None and ent.label != "PERSON":
         # an appositive naming a person: 'a spokesman, John Smith,'
@@ -649,7 +650,7 @@ def resolve_speaker(tok: "Token | None", index: "EntityIndex"):
             person = index.resolve(det, end)
             if person is not None:
                 return person.name, span, person.label
-    text = _clean(doc.text[span[0]:span[1]])
+    text = _clean(text_of(doc)[span[0]:span[1]])
     return (text or None), span, None
 
 
@@ -712,7 +713,7 @@ def _genders(doc: "Doc", index: "EntityIndex") -> dict[str, str]:
     sents = list(doc.sents)
     starts = [s.start_char for s in sents]
     people_in: list[set[str]] = [set() for _ in sents]
-    text = doc.text
+    text = text_of(doc)
     for ent in index.entities:
         if ent.label != "PERSON":
             continue
@@ -762,7 +763,7 @@ class _Att:
 
 def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
     """Every quotation and reported statement in ``doc`` with its speaker, in text order."""
-    text = doc.text
+    text = text_of(doc)
     if not text.strip():
         return []
     passages = find_passages(text)
