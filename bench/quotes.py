@@ -194,7 +194,7 @@ _lemma_cache: dict[str, set[str]] = {}
 
 def cue_lemmas(cue: str) -> set[str]:
     if cue not in _lemma_cache:
-        _lemma_cache[cue] = {t.lemma_.lower() for t in nlp.load()(cue)} | {
+        _lemma_cache[cue] = {nlp.lemma(t) for t in nlp.load()(cue)} | {
             w.lower() for w in _W.findall(cue)}
     return _lemma_cache[cue]
 

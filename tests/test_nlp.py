@@ -18,7 +18,18 @@ def test_model_loaded_once_per_process():
 
 def test_pipeline_has_the_components_facts_read():
     names = set(nlp.load().pipe_names)
-    assert {"tagger", "parser", "ner", "lemmatizer"} <= names
+    assert {"tagger", "parser", "ner", "attribute_ruler"} <= names
+    # the lemmatizer is loaded but not run over every token: lemma() asks it per token
+    assert "lemmatizer" in nlp.load().component_names
+
+
+def test_lemma_on_demand():
+    doc = nlp.parse("The ministers were saying that prices had risen.")
+    lemmas = {t.text: nlp.lemma(t) for t in doc}
+    assert lemmas["were"] == "be"
+    assert lemmas["saying"] == "say"
+    assert lemmas["ministers"] == "minister"
+    assert lemmas["risen"] == "rise"
 
 
 def test_parse_many_keeps_order():

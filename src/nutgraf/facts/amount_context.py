@@ -17,7 +17,7 @@ from nutgraf.facts.amount_reader import (
     Draft,
     AmountReader,
 )
-from nutgraf.facts.nlp import text_of
+from nutgraf.facts.nlp import lemma, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -139,7 +139,7 @@ class AmountContext:
             # 'six-cylinder engine', 'an 11-member panel': the counted noun is the word
             tok = self.reader.token_from(pos + 1)
             d.object = hy.group(1)
-            d.unit = tok.lemma_.lower() if tok is not None and tok.idx == pos + 1 and \
+            d.unit = lemma(tok) if tok is not None and tok.idx == pos + 1 and \
                 tok.text == hy.group(1) else hy.group(1)
             d.count_noun = True
             return
@@ -186,8 +186,7 @@ class AmountContext:
                 (head.tag_ == "NNPS" and head.ent_type_ in ("NORP", "")):
             d.unit = "people"
         else:
-            lemma = head.lemma_.lower() if head.pos_ == "NOUN" else head.text
-            d.unit = lemma
+            d.unit = lemma(head) if head.pos_ == "NOUN" else head.text
         d.end = max(d.end, oend)
         # a rate right after the counted noun: '30 deaths a day'
         if d.per is None:
@@ -263,18 +262,18 @@ class AmountContext:
         if verb is None:
             return
         for c in verb.children:
-            if c.lemma_.lower() in TIME_PER and c.i > tok.i and not \
+            if lemma(c) in TIME_PER and c.i > tok.i and not \
                     (d.start <= c.idx < d.end):
                 dets = [g for g in c.children if g.lower_ in ("each", "every", "per", "a",
                                                                "an")]
                 if dets and (dets[0].lower_ != "a" and dets[0].lower_ != "an" or
                              c.dep_ == "npadvmod"):
-                    d.per = c.lemma_.lower()
+                    d.per = lemma(c)
                     return
             if c.lower_ == "per" and c.dep_ == "prep":
                 for g in c.children:
-                    if g.dep_ == "pobj" and g.lemma_.lower() in TIME_PER:
-                        d.per = g.lemma_.lower()
+                    if g.dep_ == "pobj" and lemma(g) in TIME_PER:
+                        d.per = lemma(g)
                         return
 
     # -- sources --------------------------------------------------------------------
@@ -299,7 +298,7 @@ class AmountContext:
         # a report verb governing the number's clause
         child = tok
         for anc in tok.ancestors:
-            if anc.lemma_.lower() in REPORT_VERBS and anc.pos_ in ("VERB", "AUX") and \
+            if lemma(anc) in REPORT_VERBS and anc.pos_ in ("VERB", "AUX") and \
                     child.dep_ not in ("nsubj", "nsubjpass", "csubj"):
                 found = self._subject_of(anc)
                 if found[0] is not None or found[1] is not None:
@@ -325,7 +324,7 @@ class AmountContext:
         head = subj[0]
         if head.lower_ in ("it", "there", "this", "that", "which", "what"):
             return None, None
-        if head.lemma_.lower() in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
+        if lemma(head) in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
             # 'X's figures show', 'data from X', 'a CNN survey found'
             for c in head.children:
                 if c.dep_ == "poss":
@@ -396,9 +395,9 @@ def change_direction(doc: "Doc", char: int) -> str | None:
         return None  # 'to $7bn', 'from 5%': a level
     elif tok.dep_ not in ("dobj", "npadvmod", "attr", "advmod"):
         return None
-    lemma = head.lemma_.lower()
-    if lemma in _UP:
+    verb = lemma(head)
+    if verb in _UP:
         return "up"
-    if lemma in _DOWN:
+    if verb in _DOWN:
         return "down"
     return None

@@ -53,7 +53,7 @@ from nutgraf.facts.cues import (
     XCOMP_VERBS,
 )
 from nutgraf.model import Quote
-from nutgraf.facts.nlp import text_of
+from nutgraf.facts.nlp import lemma, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -368,7 +368,7 @@ def _subtree_span(tok: "Token", exclude: "Token | None" = None) -> tuple[int, in
     # 'said he would offer a prayer but did not suggest …': a second speech verb joined to
     # the content without a subject of its own is the speaker's next statement, not content
     for t in doc[tok.i + 1:right + 1]:
-        if t.dep_ == "conj" and t.lemma_.lower() in SPEECH_VERBS and _is_verb(t) \
+        if t.dep_ == "conj" and lemma(t) in SPEECH_VERBS and _is_verb(t) \
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
             right = t.left_edge.i - 1
             while right > tok.i and (doc[right].dep_ == "cc" or doc[right].is_punct):
@@ -400,12 +400,12 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
             cues.append(Cue(tok, pobj, _according_content(doc, tok, to), None,
                             (tok.idx, to.idx + len(to))))
             continue
-        lemma = tok.lemma_.lower()
-        if lemma not in SPEECH_VERBS or not _is_verb(tok) or inside(tok.idx):
+        verb = lemma(tok)
+        if verb not in SPEECH_VERBS or not _is_verb(tok) or inside(tok.idx):
             continue
         if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "pobj", "dobj"):
             continue
-        if lemma == "ask" and (any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
+        if verb == "ask" and (any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
                                or (tok.tag_ == "VBN"
                                    or tok.dep_ == "advcl" and tok.tag_ == "VBD")
                                and not any(c.dep_ == "nsubj" for c in tok.children)):
@@ -423,12 +423,12 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
         cue_end = tok.idx + len(tok)
         arg = None
         content = None
-        particles = PARTICLE_CUES.get(lemma)
+        particles = PARTICLE_CUES.get(verb)
         if particles is not None:
             part = _particle(tok, particles)
-            if part is None and lemma in PARTICLE_ONLY:
+            if part is None and verb in PARTICLE_ONLY:
                 continue
-            if lemma == "refer" and not any(c.dep_ == "prep" and c.lower_ == "as"
+            if verb == "refer" and not any(c.dep_ == "prep" and c.lower_ == "as"
                                             for c in tok.children):
                 continue  # 'referred to Smith as “…”', not 'referring to the decree'
             if part is not None:
@@ -446,12 +446,12 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
                                             max(c.right_edge.i for c in tails))
         if arg is None:
             comps = [c for c in tok.children if c.dep_ == "ccomp"]
-            if not comps and lemma in XCOMP_VERBS:
+            if not comps and verb in XCOMP_VERBS:
                 comps = [c for c in tok.children if c.dep_ == "xcomp"]
             if comps:
                 arg = comps[0] if len(comps) == 1 else min(comps, key=lambda c: abs(c.i - tok.i))
                 content = _subtree_span(arg, exclude=tok)
-            elif lemma in NAMING_VERBS:
+            elif verb in NAMING_VERBS:
                 objs = [c for c in tok.children if c.dep_ in ("dobj", "oprd") and c.i > tok.i]
                 if len(objs) >= 2 or any(c.dep_ == "oprd" for c in objs) or (
                         objs and any(c.dep_ == "prep" and c.lower_ == "as" for c in tok.children)):
@@ -459,7 +459,7 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
                     right = max(c.right_edge.i for c in tok.children if c.i > tok.i and (
                         c.dep_ in ("dobj", "oprd") or c.dep_ == "prep" and c.lower_ == "as"))
                     content = _span(doc, objs[0].left_edge.i, right)
-            elif lemma in DOBJ_VERBS:
+            elif verb in DOBJ_VERBS:
                 # 'announced a series of steps', 'denied the report': what was said, named
                 objs = [c for c in tok.children if c.dep_ == "dobj" and c.i > tok.i]
                 if objs and (objs[0].pos_ in ("NOUN", "PROPN") and
@@ -475,7 +475,7 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
                         m.dep_ == "mark" and m.lower_ in _REASON_MARKS for m in c.children):
                     content = (content[0], _span(doc, c.left_edge.i, c.right_edge.i)[1])
         naming = content is not None and arg is not None and arg.dep_ in ("dobj", "oprd") \
-            and lemma in NAMING_VERBS
+            and verb in NAMING_VERBS
         gap = None
         if content is None:
             content = _content_as(doc, tok, speaker)
@@ -483,7 +483,7 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
             content, gap = _content_around(doc, tok, speaker)
         if content is None:
             content, arg = _content_before(doc, tok, speaker)
-        quote_only = lemma in QUOTE_ONLY
+        quote_only = verb in QUOTE_ONLY
         cues.append(Cue(tok, speaker, content, arg, (tok.idx, cue_end), quote_only, naming,
                         gap))
     return cues
@@ -642,7 +642,7 @@ def resolve_speaker(tok: "Token | None", index: "EntityIndex"):
             if person is not None:
                 return person.name, span, person.label
     # 'the spokesman': the person the article gave that role, else the nearest before
-    if tok.lemma_.lower() in ROLE_NOUNS and any(
+    if lemma(tok) in ROLE_NOUNS and any(
             c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
         mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss")]
         if not mods:
@@ -974,7 +974,7 @@ def _lead(doc: "Doc", cue: Cue, p: Passage) -> int | None:
     for c in tok.children:
         if c.i <= tok.i:
             continue
-        if c.dep_ in _OWN_DEPS or (c.dep_ == "dobj" and tok.lemma_.lower() in _ADDRESSEE_VERBS):
+        if c.dep_ in _OWN_DEPS or (c.dep_ == "dobj" and lemma(tok) in _ADDRESSEE_VERBS):
             own.update(t.i for t in c.subtree)
     for t in span[1:]:
         if t.is_sent_start:
