@@ -20,6 +20,7 @@ names, and who a pronoun or a role phrase refers to.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -106,15 +107,29 @@ class _Cluster:
     roles: set[str] = field(default_factory=set)
     # the normalised spellings seen, kept up to date by add() (asked for on every match)
     _forms: Counter[str] = field(default_factory=Counter)
+    _parts: set[tuple[str, str, int]] | None = None
 
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
         self._forms[_normal(mention.text)] += 1
+        self._parts = None
 
     def forms(self) -> Counter[str]:
         if sum(self._forms.values()) != len(self.mentions):  # mentions appended directly
             self._forms = Counter(_normal(m.text) for m in self.mentions)
+            self._parts = None
         return self._forms
+
+    def name_parts(self) -> set[tuple[str, str, int]]:
+        """(first word, last word, word count) of each spelling, titles dropped, lower-cased."""
+        forms = self.forms()
+        if self._parts is None:
+            self._parts = set()
+            for f in forms:
+                words = _strip_titles(f)
+                if words:
+                    self._parts.add((words[0].lower(), words[-1].lower(), len(words)))
+        return self._parts
 
     def canonical(self) -> str:
         forms = self.forms()
@@ -232,6 +247,7 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in name.split() if w[:1].isupper())
 
 
+@functools.lru_cache(maxsize=65_536)
 def _similar(a: str, b: str) -> bool:
     """Equal, or one a misspelling of the other (similarity ratio ≥ 0.8).  The cheap upper
     bounds go first: most pairs of names are rejected on their lengths or letters alone."""
@@ -275,7 +291,7 @@ class _Clusterer:
             if name in forms:
                 return c
             if m.label == "PERSON":
-                if self._same_person(words, forms):
+                if self._same_person(words, c.name_parts()):
                     return c
             elif m.label == "NORP":
                 # 'Russians' and 'Russian' are one group
@@ -293,17 +309,19 @@ class _Clusterer:
         return None
 
     @staticmethod
-    def _same_person(words: list[str], forms: Counter[str]) -> bool:
-        for f in forms:
-            other = _strip_titles(f)
-            if not words or not other:
+    def _same_person(words: list[str], parts: set[tuple[str, str, int]]) -> bool:
+        if not words:
+            return False
+        first, last = words[0].lower(), words[-1].lower()
+        for other_first, other_last, count in parts:
+            if not _similar(last, other_last):
                 continue
-            if not _similar(words[-1].lower(), other[-1].lower()):
+            if len(words) == 1 or count == 1:
+                # a lone surname joins a full name that ends in it (exactly)
+                if last == other_last:
+                    return True
                 continue
-            if len(words) == 1 or len(other) == 1:
-                # a lone surname joins a full name that ends in it
-                return words[-1].lower() == other[-1].lower()
-            if _similar(words[0].lower(), other[0].lower()):
+            if _similar(first, other_first):
                 return True
         return False
 

@@ -89,9 +89,16 @@ def lemma(tok: "Token") -> str:
     else the model's rule lemmatizer, run for this token only."""
     if tok.lemma_:
         return tok.lemma_.lower()
-    cache = tok.doc.user_data.setdefault("nutgraf_lemmas", {})
-    found = cache.get(tok.i)
+    # the rule lemmatizer reads the word, its part of speech and its morphology only
+    key = (tok.lower_, tok.pos_, tok.tag_, str(tok.morph))
+    found = _LEMMAS.get(key)
     if found is None:
         forms = _lemmatizer().rule_lemmatize(tok)
-        found = cache[tok.i] = (forms[0] if forms else tok.text).lower()
+        found = (forms[0] if forms else tok.text).lower()
+        if len(_LEMMAS) > 200_000:
+            _LEMMAS.clear()
+        _LEMMAS[key] = found
     return found
+
+
+_LEMMAS: dict[tuple[str, str, str, str], str] = {}

@@ -400,8 +400,10 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
             cues.append(Cue(tok, pobj, _according_content(doc, tok, to), None,
                             (tok.idx, to.idx + len(to))))
             continue
+        if not _is_verb(tok):
+            continue
         verb = lemma(tok)
-        if verb not in SPEECH_VERBS or not _is_verb(tok) or inside(tok.idx):
+        if verb not in SPEECH_VERBS or inside(tok.idx):
             continue
         if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "pobj", "dobj"):
             continue
