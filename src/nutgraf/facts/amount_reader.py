@@ -329,7 +329,8 @@ class AmountReader:
     def __init__(self, doc: "Doc"):
         self.doc = doc
         self.text = text_of(doc)
-        self.tok_starts = [t.idx for t in doc]
+        # token start offsets straight from the Doc's array (building a Token per word is slow)
+        self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
         spans = [(m.start(), m.end()) for m in _EXCLUDE_RE.finditer(self.text)]
         self.excluded = _Spans(spans)
         self.taken = _Spans([])
