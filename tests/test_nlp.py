@@ -18,9 +18,10 @@ def test_model_loaded_once_per_process():
 
 def test_pipeline_has_the_components_facts_read():
     names = set(nlp.load().pipe_names)
-    assert {"tagger", "parser", "ner", "attribute_ruler"} <= names
-    # the lemmatizer is loaded but not run over every token: lemma() asks it per token
-    assert "lemmatizer" in nlp.load().component_names
+    assert {"tagger", "parser", "ner"} <= names
+    # loaded but run by nutgraf itself: the attribute ruler after the pipe (same result),
+    # the lemmatizer per token on demand (lemma())
+    assert {"attribute_ruler", "lemmatizer"} <= set(nlp.load().component_names)
 
 
 def test_lemma_on_demand():
@@ -35,3 +36,14 @@ def test_lemma_on_demand():
 def test_parse_many_keeps_order():
     docs = list(nlp.parse_many(["First text.", "Second one here.", ""]))
     assert [d.text for d in docs] == ["First text.", "Second one here.", ""]
+
+
+def test_attributes_match_the_models_own_attribute_ruler():
+    import spacy
+
+    text = ("She isn't sure, but they were told that it had been the ministry's plan. "
+            "I'd say we're gonna see 3 more.   Prices rose 5% as officials said.")
+    reference = spacy.load(nlp.MODEL_PACKAGE, disable=["lemmatizer"])(text)
+    ours = nlp.parse(text)
+    assert [(t.pos_, str(t.morph), t.lemma_) for t in ours] == \
+        [(t.pos_, str(t.morph), t.lemma_) for t in reference]
