@@ -18,7 +18,7 @@ def test_model_loaded_once_per_process():
 
 def test_pipeline_has_the_components_facts_read():
     names = set(nlp.load().pipe_names)
-    assert {"tagger", "parser", "ner"} <= names
+    assert {"tagger", "parser", "nutgraf_attributes", "ner"} <= names
     # loaded but run by nutgraf itself: the attribute ruler after the pipe (same result),
     # the lemmatizer per token on demand (lemma())
     assert {"attribute_ruler", "lemmatizer"} <= set(nlp.load().component_names)
@@ -45,5 +45,7 @@ def test_attributes_match_the_models_own_attribute_ruler():
             "I'd say we're gonna see 3 more.   Prices rose 5% as officials said.")
     reference = spacy.load(nlp.MODEL_PACKAGE, disable=["lemmatizer"])(text)
     ours = nlp.parse(text)
+    assert [(t.pos_, str(t.morph), t.lemma_) for t in nlp.load()(text)] == \
+        [(t.pos_, str(t.morph), t.lemma_) for t in ours]  # the pipeline itself, not a wrapper
     assert [(t.pos_, str(t.morph), t.lemma_) for t in ours] == \
         [(t.pos_, str(t.morph), t.lemma_) for t in reference]
