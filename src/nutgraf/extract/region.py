@@ -206,12 +206,16 @@ def prose_siblings(blocks: list[Block], weights: list[float], container: HtmlEle
     parent = container.getparent()
     if parent is None or container.tag in ("body", "html"):
         return []
+    # which child of the parent each element sits under: one walk of the parent's subtree
+    # (climbing from every block instead cost blocks × depth steps per candidate)
+    child_of: dict[HtmlElement, HtmlElement] = {}
+    for child in parent:
+        for el in child.iter():
+            child_of[el] = child
     own = 0.0
     totals: dict[HtmlElement, float] = {}
     for b, w in zip(blocks, weights):
-        el = b.el
-        while el is not None and el.getparent() is not parent:
-            el = el.getparent()
+        el = child_of.get(b.el)
         if el is None:
             continue
         if el is container:

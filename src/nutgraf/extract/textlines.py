@@ -16,6 +16,7 @@ lines that end like sentences), never deleted by it.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -364,6 +365,7 @@ def furniture_kind(u: Unit) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def line_furniture(text: str) -> str:
     """The furniture phrase one line of text matches, as ``furniture_kind`` names it, or
     "" — for callers outside the plain-text path (the HTML extractor's short blocks)."""
