@@ -10,8 +10,9 @@ ones wrote):
 4. ``travel``: its quotes and figures joined to those of other articles, conflicting
    figures within the story flagged (``quote_clusters``, ``figure_clusters``, ...).
 
-``update(store, article_id)`` runs them for one stored article (the ingest writer calls it
-after each document); ``catch_up(store)`` runs them for every article that has no
+``update(store, article_id)`` runs them for one stored article in a transaction of their own;
+``run_in(con, article_id)`` inside the caller's (the ingest writer stores each document and
+runs the passes in one transaction); ``catch_up(store)`` runs them for every article that has no
 ``corpus_articles`` row yet (a store made before these passes existed, or an ingest killed
 between a document's commit and its corpus commit), oldest first.
 
@@ -74,6 +75,22 @@ def update(store: Any, article_id: int) -> dict[str, Any] | None:
         return _run(con, article_id)
 
 
+def run_in(con: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+    """``update`` inside the caller's open transaction (the ingest writer's, the one that
+    stored the article: one commit per document), under a savepoint: when a pass fails,
+    what the passes wrote is undone, the exception is raised, and the caller's transaction
+    (the article) stays good to commit; the article is then left for ``catch_up``."""
+    con.execute("SAVEPOINT corpus_passes")
+    try:
+        result = _run(con, article_id)
+    except BaseException:
+        con.execute("ROLLBACK TO corpus_passes")
+        con.execute("RELEASE corpus_passes")
+        raise
+    con.execute("RELEASE corpus_passes")
+    return result
+
+
 def pending(store: Any) -> list[int]:
     if not supported(store):
         return []
@@ -91,4 +108,4 @@ def catch_up(store: Any) -> int:
     return n
 
 
-__all__ = ["update", "catch_up", "pending", "supported", "dedup", "registry", "stories", "travel"]
+__all__ = ["update", "run_in", "catch_up", "pending", "supported", "dedup", "registry", "stories", "travel"]

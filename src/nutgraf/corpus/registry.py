@@ -108,10 +108,9 @@ def register(con: sqlite3.Connection, name: str, label: str) -> int | None:
         full = _full_names_with_surname(con, norm, label)
         if len(full) == 1:
             return full[0][0]
-    row = con.execute("SELECT id FROM entity_registry WHERE norm = ? AND label = ?", (norm, label)).fetchone()
+    row = con.execute("SELECT id, name FROM entity_registry WHERE norm = ? AND label = ?", (norm, label)).fetchone()
     if row:
-        rid = row[0]
-        cur = con.execute("SELECT name FROM entity_registry WHERE id = ?", (rid,)).fetchone()[0]
+        rid, cur = row[0], row[1]
         if len(name) > len(cur):
             con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
     else:
@@ -136,13 +135,13 @@ def register(con: sqlite3.Connection, name: str, label: str) -> int | None:
 def link_article(con: sqlite3.Connection, article_id: int) -> dict[int, int]:
     """Register every entity of a stored article; returns {entity id: registry id}."""
     out: dict[int, int] = {}
-    rows = con.execute("SELECT id, name, label, aliases FROM entities WHERE article_id = ? ORDER BY id",
+    rows = con.execute("SELECT id, name, label, aliases, mentions FROM entities WHERE article_id = ? ORDER BY id",
                        (article_id,)).fetchall()
     # full names first, so that 'Putin' in the same article finds 'Vladimir Putin'
     rows.sort(key=lambda r: -len(normalise(r[1], r[2]).split()))
     mentions: dict[int, int] = {}
-    counts = dict(con.execute("SELECT id, mentions FROM entities WHERE article_id = ?", (article_id,)).fetchall())
-    for eid, name, label, aliases in rows:
+    counts = {r[0]: r[4] for r in rows}
+    for eid, name, label, aliases, _n in rows:
         rid = register(con, name, label)
         if rid is None:
             continue

@@ -78,9 +78,30 @@ def stem(word: str) -> str:
     return word
 
 
+# word -> its term ('' when it is none): a word's term is a pure function of the word, and
+# the same words come back in every article
+_TERMS: dict[str, str] = {}
+
+
+def _term(w: str) -> str:
+    t = stem(w) if len(w) >= 3 and w.isalpha() and w not in STOPWORDS else ""
+    if len(_TERMS) > 500_000:
+        _TERMS.clear()
+    _TERMS[w] = t
+    return t
+
+
 def terms(text: str) -> list[str]:
     """Content terms: normalised, stemmed words of 3+ letters that are not stop words or numbers."""
-    return [stem(w) for w in words(text) if len(w) >= 3 and w.isalpha() and w not in STOPWORDS]
+    get = _TERMS.get
+    out = []
+    for w in words(text):
+        t = get(w)
+        if t is None:
+            t = _term(w)
+        if t:
+            out.append(t)
+    return out
 
 
 def day_of(value: str | None) -> str | None:

@@ -43,8 +43,12 @@ _REPORTING = re.compile(
     r"\(?(?:Reporting|Additional reporting|Writing|Editing|Compiled) by [^\n]{1,300}?"
     r"(?:\((?:" + _ANY + r")\)|\)|$)", re.M)
 _COPYRIGHT = re.compile(r"(?:\u00a9|\(c\)|Copyright)\s*(?:\d{4}\s*)?(?:" + _ANY + r")\b", re.I)
+# every service's spellings start with a letter: a lookahead on the set of those letters lets
+# a search skip the other positions at once (the same matches, found sooner)
+_FIRST = "".join(sorted({alt[0] for p in SERVICES.values() for alt in p.split("|")}))
+assert _FIRST.isalpha() and _FIRST.isascii()
 _CONTRIB = re.compile(
-    r"\b(?:" + _ANY + r")\s+(?:contributed(?: to this report)?|writers?\b|correspondents?\b|reporters?\b)")
+    r"(?=[" + _FIRST + r"])\b(?:" + _ANY + r")\s+(?:contributed(?: to this report)?|writers?\b|correspondents?\b|reporters?\b)")
 _PHOTO = re.compile(r"\((?:" + _ANY + r")\s+Photo\b")
 
 

@@ -52,6 +52,14 @@ _EXCLUDE = [
     r"\b\d{1,2}/\d{1,2}\b(?!\s*(?:of|th))",
 ]
 _EXCLUDE_RE = re.compile("|".join(f"(?:{p})" for p in _EXCLUDE))
+# The same search, faster, for a text without '@' (most): there the e-mail alternative
+# (which may start at any non-space character) cannot match, and every other alternative
+# starts with a digit, a month's capital, or one of these characters, so a lookahead on
+# that first character skips the other positions without trying twenty alternatives at
+# each.  Same matches, in the same order, as ``_EXCLUDE_RE``.
+_EMAIL = r"|\S+@\S+\.\w+"
+_EXCLUDE_NO_AT_RE = re.compile(
+    r"(?=[\d+(#'’vVhwNnJFMASOD])(?:" + "|".join("(?:" + p.replace(_EMAIL, "") + ")" for p in _EXCLUDE) + ")")
 
 # Lower-case words after which a number is an id ('category 4', 'page 12', 'route 66').
 ID_WORDS = {
@@ -141,6 +149,10 @@ _CORE_RE = re.compile(
     r"|(?P<digits>" + N.DIGITS_RE.pattern + r")",
     re.IGNORECASE,
 )
+# The same search over a whole text, faster: every alternative starts with a digit, '.', a
+# fraction sign or the first letter of a number word, so a lookahead on that character skips
+# the other positions at once.  Same matches (and groups) as ``_CORE_RE.finditer``.
+_CORE_SCAN_RE = re.compile(r"(?=[\d.½¼¾⅓⅔⅛abcdefhlmnostz])(?:" + _CORE_RE.pattern + ")", re.IGNORECASE)
 
 PEOPLE = {
     "people", "persons", "person", "troops", "troop", "soldiers", "soldier", "citizens",
@@ -331,7 +343,8 @@ class AmountReader:
         self.text = text_of(doc)
         # token start offsets straight from the Doc's array (building a Token per word is slow)
         self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
-        spans = [(m.start(), m.end()) for m in _EXCLUDE_RE.finditer(self.text)]
+        rx = _EXCLUDE_RE if "@" in self.text else _EXCLUDE_NO_AT_RE
+        spans = [(m.start(), m.end()) for m in rx.finditer(self.text)]
         self.excluded = _Spans(spans)
         self.taken = _Spans([])
 
@@ -355,7 +368,7 @@ class AmountReader:
     # -- reading --------------------------------------------------------------------
     def read_all(self) -> list[Draft]:
         drafts: list[Draft] = []
-        for m in _CORE_RE.finditer(self.text):
+        for m in _CORE_SCAN_RE.finditer(self.text):
             if self.excluded.hit(m.start(), m.end()) or self.taken.hit(m.start(), m.end()):
                 continue
             core = _read_core(self.text, m)
@@ -437,7 +450,7 @@ class AmountReader:
         # right: scale, 'US' after '$', unit, rate
         money = draft.currency is not None
         if not money:
-            m_unit = U.UNIT_RE.match(text, e + 1 if text[e:e + 1] == " " else e)
+            m_unit = U.unit_re_match(text, e + 1 if text[e:e + 1] == " " else e)
             if m_unit and U._UNIT_LOOKUP[m_unit.lastgroup] in U.MONEY_UNITS:
                 money = True
         pos = e

@@ -108,15 +108,18 @@ class _Cluster:
     # the normalised spellings seen, kept up to date by add() (asked for on every match)
     _forms: Counter[str] = field(default_factory=Counter)
     _parts: set[tuple[str, str, int]] | None = None
+    _counted: int = 0  # sum(self._forms.values()), kept rather than summed on every call
 
     def add(self, mention: Mention) -> None:
         self.mentions.append(mention)
         self._forms[_normal(mention.text)] += 1
+        self._counted += 1
         self._parts = None
 
     def forms(self) -> Counter[str]:
-        if sum(self._forms.values()) != len(self.mentions):  # mentions appended directly
+        if self._counted != len(self.mentions):  # mentions appended directly
             self._forms = Counter(_normal(m.text) for m in self.mentions)
+            self._counted = len(self.mentions)
             self._parts = None
         return self._forms
 
@@ -227,15 +230,16 @@ def _harmonise_people(mentions: list[Mention]) -> list[Mention]:
 
 
 def _relabel_as_people(mentions: list[Mention], full: list[list[str]]) -> None:
+    full_lower = [[w.lower() for w in name] for name in full]
     for m in mentions:
         if m.label not in ("ORG", "GPE", "NORP", "LOC", "PRODUCT", "FAC"):
             continue
         words = _normal(m.text).split()
         if not words or any(ABBREVIATIONS.get(w) for w in words):
             continue
-        for name in full:
-            if len(words) == len(name) and all(_similar(a.lower(), b.lower())
-                                               for a, b in zip(words, name)):
+        lower = [w.lower() for w in words]
+        for name, name_lower in zip(full, full_lower):
+            if len(words) == len(name) and all(_similar(a, b) for a, b in zip(lower, name_lower)):
                 m.label = "PERSON"
                 break
             if len(words) == 1 and words[0] == name[-1] and len(words[0]) > 3:
@@ -256,6 +260,19 @@ def _similar(a: str, b: str) -> bool:
     la, lb = len(a), len(b)
     if min(la, lb) < 4 or 2 * min(la, lb) / (la + lb) < 0.8:
         return False
+    # SequenceMatcher.quick_ratio() (letters in common, as a multiset), without building the
+    # matcher, which costs more than the test: the same value, so the same verdict
+    avail: dict[str, int] = {}
+    for ch in b:
+        avail[ch] = avail.get(ch, 0) + 1
+    matches = 0
+    for ch in a:
+        n = avail.get(ch, 0)
+        if n > 0:
+            avail[ch] = n - 1
+            matches += 1
+    if 2.0 * matches / (la + lb) < 0.8:
+        return False
     matcher = SequenceMatcher(None, a, b)
     return matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
@@ -272,21 +289,27 @@ class _Clusterer:
 
     def __init__(self) -> None:
         self.clusters: list[_Cluster] = []
+        # the clusters a mention of each label may join (its label's; GPE and LOC together),
+        # in the order of ``clusters``
+        self._by_kind: dict[str, list[_Cluster]] = defaultdict(list)
+
+    @staticmethod
+    def _kind(label: str) -> str:
+        return "GPE|LOC" if label in ("GPE", "LOC") else label
 
     def add(self, mention: Mention) -> _Cluster:
         target = self._match(mention)
         if target is None:
             target = _Cluster(mention.label)
             self.clusters.append(target)
+            self._by_kind[self._kind(target.label)].append(target)
         target.add(mention)
         return target
 
     def _match(self, m: Mention) -> _Cluster | None:
         name = _normal(m.text)
         words = _strip_titles(name)
-        for c in self.clusters:
-            if c.label != m.label and not ({c.label, m.label} <= {"GPE", "LOC"}):
-                continue
+        for c in self._by_kind.get(self._kind(m.label), ()):
             forms = c.forms()
             if name in forms:
                 return c
@@ -314,7 +337,7 @@ class _Clusterer:
             return False
         first, last = words[0].lower(), words[-1].lower()
         for other_first, other_last, count in parts:
-            if not _similar(last, other_last):
+            if last != other_last and not _similar(last, other_last):
                 continue
             if len(words) == 1 or count == 1:
                 # a lone surname joins a full name that ends in it (exactly)

@@ -234,7 +234,8 @@ def _form_pattern(form: str) -> str:
     return "(?i:" + pat + ")"
 
 
-def _compile_units() -> tuple[re.Pattern[str], dict[str, str]]:
+def _unit_forms() -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The alternatives of ``UNIT_RE`` (longest form first), group name -> unit, group -> form."""
     forms: list[tuple[str, str]] = []
     for name, surface in UNITS.items():
         for form in surface:
@@ -242,26 +243,84 @@ def _compile_units() -> tuple[re.Pattern[str], dict[str, str]]:
     forms.sort(key=lambda f: len(f[0]), reverse=True)
     groups = []
     lookup: dict[str, str] = {}
+    form_by_group: dict[str, str] = {}
     for i, (form, name) in enumerate(forms):
         groups.append(f"(?P<u{i}>{_form_pattern(form)})")
         lookup[f"u{i}"] = name
-    # a unit ends where letters/digits end (no '5mg' inside '5mgs', no 'm' in 'months')
-    pattern = re.compile(r"(?:" + "|".join(groups) + r")(?![A-Za-z0-9²³])")
-    return pattern, lookup
+        form_by_group[f"u{i}"] = form
+    return groups, lookup, form_by_group
 
 
-UNIT_RE, _UNIT_LOOKUP = _compile_units()
-_FORM_BY_GROUP = {}
-for _i, (_form, _name) in enumerate(
-    sorted(((f, n) for n, s in UNITS.items() for f in s), key=lambda f: len(f[0]), reverse=True)
-):
-    _FORM_BY_GROUP[f"u{_i}"] = _form
+# a unit ends where letters/digits end (no '5mg' inside '5mgs', no 'm' in 'months')
+_UNIT_END = r"(?![A-Za-z0-9²³])"
+_GROUPS, _UNIT_LOOKUP, _FORM_BY_GROUP = _unit_forms()
+
+
+def _compile_units() -> tuple[re.Pattern[str], dict[str, str]]:
+    return re.compile(r"(?:" + "|".join(_GROUPS) + r")" + _UNIT_END), dict(_UNIT_LOOKUP)
+
+
+def __getattr__(name: str) -> object:
+    # ``UNIT_RE`` (all the forms in one pattern) takes a fifth of a second to compile and
+    # nutgraf itself matches with ``unit_re_match``: compiled on first use only.
+    if name == "UNIT_RE":
+        pattern = globals()["UNIT_RE"] = _compile_units()[0]
+        return pattern
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ``UNIT_RE.match`` tries its 450 alternatives one after the other at the position.  Only
+# those whose first character can match the character there can match, so each character
+# gets (once) the sub-pattern of those alternatives, in the same order, with the same group
+# names and the same ending: the same match, from a few alternatives instead of all.
+_FIRST_CHAR: dict[tuple[str, bool], re.Pattern[str]] = {}
+
+
+def _first_char(form: str) -> re.Pattern[str]:
+    """What the form's first character matches, case-sensitive or not as the whole form."""
+    key = (form[:1], form in CASE_SENSITIVE)
+    if key not in _FIRST_CHAR:
+        if key[0] in ("", " "):
+            _FIRST_CHAR[key] = re.compile("")  # (none such: then every character may start it)
+        else:
+            pat = re.escape(key[0])
+            _FIRST_CHAR[key] = re.compile(pat if key[1] else "(?i:" + pat + ")")
+    return _FIRST_CHAR[key]
+
+
+_ALTERNATIVES = [(group, _first_char(_FORM_BY_GROUP[f"u{i}"])) for i, group in enumerate(_GROUPS)]
+_BY_CHAR: dict[str, re.Pattern[str] | None] = {}
+_BY_ALTERNATIVES: dict[tuple[int, ...], re.Pattern[str]] = {}
+
+
+def _unit_pattern_for(char: str) -> re.Pattern[str] | None:
+    keep = tuple(i for i, (_, first) in enumerate(_ALTERNATIVES) if first.match(char))
+    if not keep:
+        return None
+    if keep not in _BY_ALTERNATIVES:
+        _BY_ALTERNATIVES[keep] = re.compile(
+            r"(?:" + "|".join(_ALTERNATIVES[i][0] for i in keep) + r")" + _UNIT_END)
+    return _BY_ALTERNATIVES[keep]
+
+
+def unit_re_match(text: str, pos: int) -> re.Match[str] | None:
+    """``UNIT_RE.match(text, pos)``, faster: the same ``lastgroup`` and ``end()``."""
+    if pos < 0:
+        pos = 0
+    char = text[pos:pos + 1]
+    if not char:
+        return None
+    try:
+        rx = _BY_CHAR[char]
+    except KeyError:
+        rx = _BY_CHAR[char] = _unit_pattern_for(char)
+    return rx.match(text, pos) if rx is not None else None
 
 
 def match_unit(text: str, pos: int, glued: bool) -> tuple[str, str, int] | None:
     """The unit written at ``text[pos:]``: (canonical name, form, end) or None.  ``glued``
     says whether ``pos`` is right after the digits (no space): short forms need it."""
-    m = UNIT_RE.match(text, pos)
+    m = unit_re_match(text, pos)
     while m:
         group = m.lastgroup
         form = _FORM_BY_GROUP[group]
@@ -281,7 +340,12 @@ def match_prefix_currency(text: str, end: int) -> tuple[str, int] | None:
     j = end
     while j > 0 and text[j - 1] == " " and end - j < 1:
         j -= 1
+    # a form can only end at ``end`` or one space before it: a form whose last character is
+    # neither of those cannot match, and is skipped without the tests below
+    ends = (text[end - 1:end], text[end - 2:end - 1]) if 2 <= end <= len(text) else None
     for form, code in _PREFIX_SORTED:
+        if ends is not None and form[-1] != ends[0] and form[-1] != ends[1]:
+            continue
         for gap in ((0,) if form in PREFIX_GLUED_ONLY else (0, 1)):
             stop = end - gap
             if gap and (stop <= 0 or text[stop] != " "):

@@ -270,6 +270,19 @@ def _corpus_pass(store: Any, stats: IngestStats, article_id: int | None) -> None
             stats.source_errors.append(f"corpus passes: {type(exc).__name__}: {exc}")
 
 
+def _corpus_pass_in(con: Any, stats: IngestStats, article_id: int) -> None:
+    """``_corpus_pass`` for a new article inside the writer's transaction that stored it (one
+    commit per document instead of two); a failure is undone (savepoint) and reported the
+    same way, and the article is committed all the same, left for ``catch_up``."""
+    from nutgraf import corpus
+
+    try:
+        corpus.run_in(con, article_id)
+    except Exception as exc:  # noqa: BLE001
+        if not any(str(e).startswith("corpus passes:") for e in stats.source_errors):
+            stats.source_errors.append(f"corpus passes: {type(exc).__name__}: {exc}")
+
+
 def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, retry_failed: bool = False,
            on_progress: Callable[[IngestStats], None] | None = None, html_batch: int | None = None,
            text_group: int = TEXT_GROUP, fetch: FetchOptions | None = None,
@@ -314,18 +327,32 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
         if on_progress is not None:
             on_progress(stats)
 
+    # On SQLite the corpus passes run in the transaction that stores the article.
+    from nutgraf import corpus
+
+    in_transaction = isinstance(store, SQLiteStore) and corpus.supported(store)
+
+    def corpus_then(con: Any, article_id: int) -> None:
+        _corpus_pass_in(con, stats, article_id)
+
     def write(outcomes: list[Outcome]) -> None:
         for o in outcomes:
             capture = pending.pop(o.capture_id)
             if o.article is not None:
                 if o.mode not in hashes:
                     hashes[o.mode] = settings_hash(o.mode)
-                article_id = store.add_article(capture, o.article, version=version, settings_hash=hashes[o.mode])
+                if in_transaction:
+                    article_id = store.add_article(capture, o.article, version=version,
+                                                   settings_hash=hashes[o.mode], then=corpus_then)
+                else:
+                    article_id = store.add_article(capture, o.article, version=version,
+                                                   settings_hash=hashes[o.mode])
                 if article_id is None:
                     stats.unchanged += 1
                 else:
                     stats.ingested += 1
-                    _corpus_pass(store, stats, article_id)
+                    if not in_transaction:
+                        _corpus_pass(store, stats, article_id)
             else:
                 store.add_failure(capture, o.error or "unknown error")
                 stats.failed += 1

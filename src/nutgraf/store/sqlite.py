@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
 
+_MAX_ROWID = 2**63 - 1
 FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates")
 TABLES = ("captures", "articles") + FACT_TABLES
 
@@ -158,14 +159,20 @@ class SQLiteStore:
         with self.transaction() as con:
             self._capture_row(con, capture, "failed", error)
 
-    def add_article(self, capture: Capture, article: Article, *, version: str, settings_hash: str) -> int | None:
+    def add_article(self, capture: Capture, article: Article, *, version: str, settings_hash: str,
+                    then: Callable[[sqlite3.Connection, int], Any] | None = None) -> int | None:
         """Store a capture and its article with all facts, in one transaction.  Returns the
-        article id, or None when the capture was already stored."""
+        article id, or None when the capture was already stored.  ``then(con, article_id)``,
+        when given, runs inside that transaction after the inserts (the ingest writer's
+        corpus passes: one commit per document); an exception from it rolls everything back."""
         with self.transaction() as con:
             if con.execute("SELECT 1 FROM captures WHERE id = ? AND status != 'failed'", (capture.id,)).fetchone():
                 return None
             self._capture_row(con, capture, "ok", None)
-            return self._insert_article(con, capture.id, article, version, settings_hash)
+            article_id = self._insert_article(con, capture.id, article, version, settings_hash)
+            if then is not None:
+                then(con, article_id)
+            return article_id
 
     def _insert_article(self, con: sqlite3.Connection, capture_id: str, a: Article, version: str,
                         settings_hash: str) -> int:
@@ -181,15 +188,31 @@ class SQLiteStore:
         by_name: dict[str, int] = {}
         by_name_label: dict[tuple[str, str], int] = {}
         text = a.text
-        for e in a.entities:
-            eid = int(con.execute(
-                "INSERT INTO entities (article_id, name, label, aliases, mentions) VALUES (?,?,?,?,?)",
-                (article_id, e.name, e.label, _json(list(e.aliases)), len(e.mentions))).lastrowid)
-            by_name.setdefault(e.name, eid)
-            by_name_label.setdefault((e.name, e.label), eid)
+        # The entities in one statement, with the ids SQLite would give them one by one (one
+        # more than the largest id: this writer is the only one), then all their mentions.
+        base = con.execute("SELECT coalesce(max(id), 0) FROM entities").fetchone()[0] if a.entities else 0
+        if base + len(a.entities) < _MAX_ROWID:
+            eids = list(range(base + 1, base + 1 + len(a.entities)))
+            con.executemany(
+                "INSERT INTO entities (id, article_id, name, label, aliases, mentions) VALUES (?,?,?,?,?,?)",
+                [(eid, article_id, e.name, e.label, _json(list(e.aliases)), len(e.mentions))
+                 for eid, e in zip(eids, a.entities)])
             con.executemany(
                 "INSERT INTO mentions (entity_id, article_id, start, \"end\", text) VALUES (?,?,?,?,?)",
-                [(eid, article_id, s, t, text[s:t]) for s, t in e.mentions])
+                [(eid, article_id, s, t, text[s:t]) for eid, e in zip(eids, a.entities) for s, t in e.mentions])
+        else:  # ids at the top of the range: SQLite picks them (not in sequence)
+            eids = []
+            for e in a.entities:
+                eid = int(con.execute(
+                    "INSERT INTO entities (article_id, name, label, aliases, mentions) VALUES (?,?,?,?,?)",
+                    (article_id, e.name, e.label, _json(list(e.aliases)), len(e.mentions))).lastrowid)
+                eids.append(eid)
+                con.executemany(
+                    "INSERT INTO mentions (entity_id, article_id, start, \"end\", text) VALUES (?,?,?,?,?)",
+                    [(eid, article_id, s, t, text[s:t]) for s, t in e.mentions])
+        for eid, e in zip(eids, a.entities):
+            by_name.setdefault(e.name, eid)
+            by_name_label.setdefault((e.name, e.label), eid)
 
         def entity_id(name: str | None, label: str | None) -> int | None:
             if not name:
