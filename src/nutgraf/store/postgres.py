@@ -69,6 +69,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
+from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
 from nutgraf.store.sqlite import FACT_TABLES, TABLES, StoreError, _article_record, _json, _span, now
 
@@ -770,24 +771,8 @@ class PostgresStore:
         and the filters, best match first (newest first without a query)."""
         from psycopg.rows import dict_row
 
-        where: list[str] = []
-        args: list[Any] = []
-        if site:
-            where.append("(a.site_name ILIKE %s OR a.url ILIKE %s)")
-            args += [f"%{site}%", f"%{site}%"]
-        if since:
-            where.append("a.published IS NOT NULL AND substr(a.published, 1, %s) >= %s")
-            args += [len(since), since]
-        if until:
-            where.append("a.published IS NOT NULL AND substr(a.published, 1, %s) <= %s")
-            args += [len(until), until]
-        if entity:
-            where.append("EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND "
-                         "(e.name ILIKE %s OR e.aliases ILIKE %s))")
-            args += [f"%{entity}%", f"%{entity}%"]
-        if speaker:
-            where.append("EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND q.speaker ILIKE %s)")
-            args.append(f"%{speaker}%")
+        where, args = search_filters(site=site, since=since, until=until, entity=entity,
+                                     speaker=speaker, mark="%s", like="ILIKE")
         args = _args(args)
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         cur = self._raw.cursor(row_factory=dict_row)

@@ -23,6 +23,7 @@ from typing import Any
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
+from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
 
 _MAX_ROWID = 2**63 - 1
@@ -266,24 +267,8 @@ class SQLiteStore:
                limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching an FTS5 ``query`` (words, "phrases", AND/OR/NOT, prefix*) and the
         filters, best match first (newest first without a query)."""
-        where: list[str] = []
-        args: list[Any] = []
-        if site:
-            where.append("(a.site_name LIKE ? OR a.url LIKE ?)")
-            args += [f"%{site}%", f"%{site}%"]
-        if since:
-            where.append("a.published IS NOT NULL AND substr(a.published, 1, ?) >= ?")
-            args += [len(since), since]
-        if until:
-            where.append("a.published IS NOT NULL AND substr(a.published, 1, ?) <= ?")
-            args += [len(until), until]
-        if entity:
-            where.append("EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND "
-                         "(e.name LIKE ? OR e.aliases LIKE ?))")
-            args += [f"%{entity}%", f"%{entity}%"]
-        if speaker:
-            where.append("EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND q.speaker LIKE ?)")
-            args.append(f"%{speaker}%")
+        where, args = search_filters(site=site, since=since, until=until, entity=entity,
+                                     speaker=speaker)
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         if query and query.strip():
             sql = (f"SELECT {cols}, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snippet,"
