@@ -69,6 +69,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
+from nutgraf.store.base import StoreBase
 from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
 from nutgraf.store.sqlite import FACT_TABLES, TABLES, StoreError, _article_record, _json, _span, now
@@ -574,7 +575,7 @@ class _Rows(list):
         return self[0] if self else None
 
 
-class PostgresStore:
+class PostgresStore(StoreBase):
     """A nutgraf store in a PostgreSQL database (tables created on first use by a writer)."""
 
     def __init__(self, url: str, *, readonly: bool = False) -> None:
@@ -649,13 +650,6 @@ class PostgresStore:
     def status(self, capture_id: str) -> str | None:
         row = self._raw.execute("SELECT status FROM captures WHERE id = %s", (capture_id,)).fetchone()
         return row[0] if row else None
-
-    def has(self, capture_id: str, *, retry_failed: bool = False) -> bool:
-        """Whether this capture needs no work: stored, and (with ``retry_failed``) not failed."""
-        status = self.status(capture_id)
-        if status is None:
-            return False
-        return not (retry_failed and status == "failed")
 
     # ------------------------------------------------------------------ writes
 

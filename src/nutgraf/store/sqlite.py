@@ -23,6 +23,7 @@ from typing import Any
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
+from nutgraf.store.base import StoreBase
 from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
 
@@ -49,7 +50,7 @@ class StoreError(Exception):
     pass
 
 
-class SQLiteStore:
+class SQLiteStore(StoreBase):
     """A nutgraf store in one SQLite file (created on first use)."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -131,13 +132,6 @@ class SQLiteStore:
     def status(self, capture_id: str) -> str | None:
         row = self.conn.execute("SELECT status FROM captures WHERE id = ?", (capture_id,)).fetchone()
         return row[0] if row else None
-
-    def has(self, capture_id: str, *, retry_failed: bool = False) -> bool:
-        """Whether this capture needs no work: stored, and (with ``retry_failed``) not failed."""
-        status = self.status(capture_id)
-        if status is None:
-            return False
-        return not (retry_failed and status == "failed")
 
     # ------------------------------------------------------------------ writes
 
