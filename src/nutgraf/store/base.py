@@ -3,12 +3,27 @@ their answers, written once."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from nutgraf.store.schema import TABLES
+
 
 class StoreBase:
     """Each store answers ``status(capture_id)``; the rules built on it live here."""
 
     def status(self, capture_id: str) -> str | None:  # pragma: no cover - each store has its own
         raise NotImplementedError
+
+    def _scalar(self, sql: str, args: tuple[Any, ...] = ()) -> Any:  # pragma: no cover
+        """The first column of the first row; ``sql`` marks parameters with ``?``."""
+        raise NotImplementedError
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, and captures per status."""
+        out = {t: self._scalar(f"SELECT count(*) FROM {t}") for t in TABLES}
+        for status in ("ok", "failed", "skipped"):
+            out[f"captures_{status}"] = self._scalar("SELECT count(*) FROM captures WHERE status = ?", (status,))
+        return out
 
     def has(self, capture_id: str, *, retry_failed: bool = False) -> bool:
         """Whether this capture needs no work: stored, and (with ``retry_failed``) not failed."""

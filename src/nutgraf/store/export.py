@@ -22,7 +22,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from nutgraf.store.sqlite import TABLES, SQLiteStore
+from nutgraf.store.schema import TABLES
+from nutgraf.store.sqlite import SQLiteStore
 
 FORMATS = ("jsonl", "csv", "parquet", "gkg")
 

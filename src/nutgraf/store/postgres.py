@@ -72,7 +72,8 @@ from nutgraf.sources.capture import Capture, Issue
 from nutgraf.store.base import StoreBase
 from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
-from nutgraf.store.sqlite import FACT_TABLES, TABLES, StoreError, _article_record, _json, _span, now
+from nutgraf.store.schema import FACT_TABLES, TABLES
+from nutgraf.store.sqlite import StoreError, _article_record, _json, _span, now
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 TS_CONFIG = "simple"
@@ -751,12 +752,8 @@ class PostgresStore(StoreBase):
 
     # ------------------------------------------------------------------ queries
 
-    def counts(self) -> dict[str, int]:
-        out = {t: self._raw.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-        for status in ("ok", "failed", "skipped"):
-            out[f"captures_{status}"] = self._raw.execute(
-                "SELECT count(*) FROM captures WHERE status = %s", (status,)).fetchone()[0]
-        return out
+    def _scalar(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
+        return self._raw.execute(sql.replace("?", "%s"), args).fetchone()[0]
 
     def search(self, query: str | None = None, *, site: str | None = None, since: str | None = None,
                until: str | None = None, entity: str | None = None, speaker: str | None = None,

@@ -332,3 +332,8 @@ CREATE TABLE IF NOT EXISTS figure_conflicts (
 );
 CREATE INDEX IF NOT EXISTS figure_conflicts_other ON figure_conflicts(other_id);
 """
+
+
+# The per-document tables, in the order exports and counts list them.
+FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates")
+TABLES = ("captures", "articles") + FACT_TABLES

@@ -25,11 +25,9 @@ from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
 from nutgraf.store.base import StoreBase
 from nutgraf.store.filters import search_filters
-from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
+from nutgraf.store.schema import FACT_TABLES, TABLES, SCHEMA, SCHEMA_VERSION
 
 _MAX_ROWID = 2**63 - 1
-FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates")
-TABLES = ("captures", "articles") + FACT_TABLES
 
 
 def now() -> str:
@@ -249,12 +247,8 @@ class SQLiteStore(StoreBase):
 
     # ------------------------------------------------------------------ queries
 
-    def counts(self) -> dict[str, int]:
-        out = {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-        for status in ("ok", "failed", "skipped"):
-            out[f"captures_{status}"] = self.conn.execute(
-                "SELECT count(*) FROM captures WHERE status = ?", (status,)).fetchone()[0]
-        return out
+    def _scalar(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
+        return self.conn.execute(sql, args).fetchone()[0]
 
     def search(self, query: str | None = None, *, site: str | None = None, since: str | None = None,
                until: str | None = None, entity: str | None = None, speaker: str | None = None,
