@@ -71,6 +71,23 @@ def _reap_stale_servers(bin_dir: Path) -> None:
             shutil.rmtree(root, ignore_errors=True)
 
 
+def _open_to_others(path: Path) -> bool:
+    """Whether every folder on the way to ``path`` lets other users through (o+x)."""
+    return all(p.stat().st_mode & 0o001 for p in [path, *path.parents])
+
+
+def _binaries_for_nobody(bin_dir: Path, root: Path) -> Path:
+    """``bin_dir``, or a copy of its installation in ``root`` when ``nobody`` cannot reach it
+    (a checkout inside a private folder, e.g. one made by ``mktemp -d``)."""
+    if _open_to_others(bin_dir):
+        return bin_dir
+    install = root / "pginstall"
+    shutil.copytree(bin_dir.parent, install, symlinks=True)
+    for folder, dirs, _files in os.walk(install):
+        os.chmod(folder, 0o755)
+    return install / bin_dir.name
+
+
 class _LocalPostgres:
     """initdb + pg_ctl in a temporary directory."""
 
@@ -84,6 +101,9 @@ class _LocalPostgres:
             import pwd
 
             nobody = pwd.getpwnam("nobody")
+            # the server runs as nobody, who must reach the binaries (the copy, if one is
+            # needed, sits beside the data, so teardown removes it with the rest)
+            self.bin = _binaries_for_nobody(bin_dir, self.root)
             os.chown(self.root, nobody.pw_uid, nobody.pw_gid)
             self.run_as = {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
         os.chmod(self.root, 0o700)
