@@ -41,11 +41,30 @@ def test_parse_many_keeps_order():
 def test_attributes_match_the_models_own_attribute_ruler():
     import spacy
 
+    # every kind of pattern the model's ruler holds: tag map, word + tag, word + dependency,
+    # lists (IN / NOT_IN), regular expressions, two-token patterns that set the second
+    # token, whitespace tokens
     text = ("She isn't sure, but they were told that it had been the ministry's plan. "
-            "I'd say we're gonna see 3 more.   Prices rose 5% as officials said.")
+            "I'd say we're gonna see 3 more.   Prices rose 5% as officials said.\n\n"
+            "Y'all ain't seen nothin' yet: there is more, c'mon, let's go. They told me I won, "
+            "that you did it and it hurt you.  \t Whether or not this holds, those were gotta-go days. "
+            "Do it! He has had enough, hasn't he? What did she do?")
     reference = spacy.load(nlp.MODEL_PACKAGE, disable=["lemmatizer"])(text)
     ours = nlp.parse(text)
-    assert [(t.pos_, str(t.morph), t.lemma_) for t in nlp.load()(text)] == \
-        [(t.pos_, str(t.morph), t.lemma_) for t in ours]  # the pipeline itself, not a wrapper
-    assert [(t.pos_, str(t.morph), t.lemma_) for t in ours] == \
-        [(t.pos_, str(t.morph), t.lemma_) for t in reference]
+
+    def attrs(doc):
+        return [(t.text, t.pos_, str(t.morph), t.lemma_, t.tag_, t.dep_) for t in doc]
+
+    assert attrs(nlp.load()(text)) == attrs(ours)  # the pipeline itself, not a wrapper
+    assert attrs(ours) == attrs(reference)
+    assert {t.lemma_ for t in ours} >= {"be", "not", "nothing", "you"}  # the exceptions fired
+
+
+def test_attributes_fall_back_to_spacy_for_patterns_they_cannot_read():
+    from nutgraf.facts.nlp import _compile_alternative
+
+    strings = nlp.load().vocab.strings
+    assert _compile_alternative([{"LOWER": "is", "TAG": "VBZ"}], strings) is not None
+    assert _compile_alternative([{"LENGTH": {">=": 3}}], strings) is None
+    assert _compile_alternative([{"LOWER": "a", "OP": "?"}], strings) is None
+    assert _compile_alternative([{"LOWER": {"FUZZY": "colour"}}], strings) is None
