@@ -68,3 +68,16 @@ def test_attributes_fall_back_to_spacy_for_patterns_they_cannot_read():
     assert _compile_alternative([{"LENGTH": {">=": 3}}], strings) is None
     assert _compile_alternative([{"LOWER": "a", "OP": "?"}], strings) is None
     assert _compile_alternative([{"LOWER": {"FUZZY": "colour"}}], strings) is None
+
+
+def test_lemma_in_agrees_with_lemma():
+    # irregular forms (exception table), suffix rules, base forms, proper nouns, nouns
+    doc = nlp.parse("The spokesmen said, told and wrote that children spoke; he denies it, "
+                    "she is saying the quarters' figures were reported daily. Says Smith.")
+    words = [frozenset({"say", "tell", "write", "speak", "deny", "report"}),
+             frozenset({"child", "quarter", "figure", "spokesman"}), frozenset({"smith", "be"})]
+    for tok in doc:
+        for w in words:
+            assert nlp.lemma_in(tok, w) == (nlp.lemma(tok) in w), (tok.text, tok.pos_)
+    assert nlp.lemma_in(doc[2], words[0])  # said
+    assert not nlp.lemma_in(doc[1], words[0])

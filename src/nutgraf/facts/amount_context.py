@@ -17,7 +17,7 @@ from nutgraf.facts.amount_reader import (
     Draft,
     AmountReader,
 )
-from nutgraf.facts.nlp import lemma, text_of
+from nutgraf.facts.nlp import lemma, lemma_in, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -262,7 +262,7 @@ class AmountContext:
         if verb is None:
             return
         for c in verb.children:
-            if lemma(c) in TIME_PER and c.i > tok.i and not \
+            if lemma_in(c, TIME_PER) and c.i > tok.i and not \
                     (d.start <= c.idx < d.end):
                 dets = [g for g in c.children if g.lower_ in ("each", "every", "per", "a",
                                                                "an")]
@@ -272,7 +272,7 @@ class AmountContext:
                     return
             if c.lower_ == "per" and c.dep_ == "prep":
                 for g in c.children:
-                    if g.dep_ == "pobj" and lemma(g) in TIME_PER:
+                    if g.dep_ == "pobj" and lemma_in(g, TIME_PER):
                         d.per = lemma(g)
                         return
 
@@ -298,7 +298,7 @@ class AmountContext:
         # a report verb governing the number's clause
         child = tok
         for anc in tok.ancestors:
-            if lemma(anc) in REPORT_VERBS and anc.pos_ in ("VERB", "AUX") and \
+            if lemma_in(anc, REPORT_VERBS) and anc.pos_ in ("VERB", "AUX") and \
                     child.dep_ not in ("nsubj", "nsubjpass", "csubj"):
                 found = self._subject_of(anc)
                 if found[0] is not None or found[1] is not None:
@@ -324,7 +324,7 @@ class AmountContext:
         head = subj[0]
         if head.lower_ in ("it", "there", "this", "that", "which", "what"):
             return None, None
-        if lemma(head) in DOCUMENT_NOUNS or head.lower_ in DOCUMENT_NOUNS:
+        if lemma_in(head, DOCUMENT_NOUNS) or head.lower_ in DOCUMENT_NOUNS:
             # 'X's figures show', 'data from X', 'a CNN survey found'
             for c in head.children:
                 if c.dep_ == "poss":

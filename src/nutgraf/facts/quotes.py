@@ -53,7 +53,7 @@ from nutgraf.facts.cues import (
     XCOMP_VERBS,
 )
 from nutgraf.model import Quote
-from nutgraf.facts.nlp import lemma, text_of
+from nutgraf.facts.nlp import lemma, lemma_in, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -368,7 +368,7 @@ def _subtree_span(tok: "Token", exclude: "Token | None" = None) -> tuple[int, in
     # 'said he would offer a prayer but did not suggest …': a second speech verb joined to
     # the content without a subject of its own is the speaker's next statement, not content
     for t in doc[tok.i + 1:right + 1]:
-        if t.dep_ == "conj" and lemma(t) in SPEECH_VERBS and _is_verb(t) \
+        if t.dep_ == "conj" and lemma_in(t, SPEECH_VERBS) and _is_verb(t) \
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children):
             right = t.left_edge.i - 1
             while right > tok.i and (doc[right].dep_ == "cc" or doc[right].is_punct):
@@ -402,9 +402,9 @@ def find_cues(doc: "Doc", inside) -> list[Cue]:
             continue
         if not _is_verb(tok):
             continue
-        verb = lemma(tok)
-        if verb not in SPEECH_VERBS or inside(tok.idx):
+        if not lemma_in(tok, SPEECH_VERBS) or inside(tok.idx):
             continue
+        verb = lemma(tok)
         if tok.dep_ in ("amod", "compound", "nsubj", "nsubjpass", "pobj", "dobj"):
             continue
         if verb == "ask" and (any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children)
@@ -644,7 +644,7 @@ def resolve_speaker(tok: "Token | None", index: "EntityIndex"):
             if person is not None:
                 return person.name, span, person.label
     # 'the spokesman': the person the article gave that role, else the nearest before
-    if lemma(tok) in ROLE_NOUNS and any(
+    if lemma_in(tok, ROLE_NOUNS) and any(
             c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children):
         mods = [c for c in tok.children if c.dep_ in ("compound", "amod", "poss")]
         if not mods:
@@ -976,7 +976,7 @@ def _lead(doc: "Doc", cue: Cue, p: Passage) -> int | None:
     for c in tok.children:
         if c.i <= tok.i:
             continue
-        if c.dep_ in _OWN_DEPS or (c.dep_ == "dobj" and lemma(tok) in _ADDRESSEE_VERBS):
+        if c.dep_ in _OWN_DEPS or (c.dep_ == "dobj" and lemma_in(tok, _ADDRESSEE_VERBS)):
             own.update(t.i for t in c.subtree)
     for t in span[1:]:
         if t.is_sent_start:
