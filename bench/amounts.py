@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from nutgraf.facts.amounts import find_amounts  # noqa: E402
 from nutgraf.facts.entities import EntityIndex, find_entities  # noqa: E402
-from nutgraf.facts.nlp import load  # noqa: E402
+from nutgraf.facts.nlp import blas_threads, load  # noqa: E402
 
 # Naming differences only: the gold's names (quantulum3's) on the left, nutgraf's on the right.
 UNIT_SYNONYMS = {
@@ -390,4 +390,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with blas_threads(1):  # speeds are for one core, as one ingest worker
+        main()

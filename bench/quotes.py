@@ -431,4 +431,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with nlp.blas_threads(1):  # speeds are for one core, as one ingest worker
+        main()

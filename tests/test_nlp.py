@@ -81,3 +81,34 @@ def test_lemma_in_agrees_with_lemma():
             assert nlp.lemma_in(tok, w) == (nlp.lemma(tok) in w), (tok.text, tok.pos_)
     assert nlp.lemma_in(doc[2], words[0])  # said
     assert not nlp.lemma_in(doc[1], words[0])
+
+
+def test_models_multiply_with_numpy_and_parse_as_with_blis():
+    import spacy
+    from thinc.api import NumpyOps
+
+    loaded = nlp.load()
+    nodes = [node for _n, c in loaded.components if hasattr(getattr(c, "model", None), "walk")
+             for node in c.model.walk()]
+    assert nodes and all(isinstance(n.ops, NumpyOps) and not n.ops.use_blis for n in nodes)
+
+    text = ("Prime Minister Rishi Sunak said on Tuesday that 1,200 troops would be sent to "
+            "Estonia, according to the Ministry of Defence. \"We stand with our allies,\" he told "
+            "reporters in London. Shares in BAE Systems rose 3% to £6.40.")
+    blis = spacy.load(nlp.MODEL_PACKAGE, disable=["lemmatizer"])(text)  # thinc's default ops
+    ours = nlp.parse(text)
+    assert [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in ours] == \
+        [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in blis]
+
+
+def test_blas_threads_limits_numpy_inside_the_block_only():
+    import numpy  # noqa: F401 - the BLAS library is loaded with numpy
+    from threadpoolctl import threadpool_info
+
+    def blas():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas()
+    with nlp.blas_threads(1):
+        assert blas() and set(blas()) == {1}
+    assert blas() == before

