@@ -406,7 +406,31 @@ def test_openapi_and_docs(web):
         assert path in spec["paths"], path
     assert "/article/{article_id}" not in spec["paths"]  # pages are not API
     docs = web.client.get("/docs")
-    assert docs.status_code == 200 and "swagger" in docs.text.lower()
+    assert docs.status_code == 200
+    # our own page, from the same document, offline: no CDN, no inline script, the app's policy
+    assert "cdn." not in docs.text and not re.search(r"<script(?![^>]*\bsrc=)", docs.text)
+    assert docs.headers["content-security-policy"] == web.client.get("/").headers["content-security-policy"]
+    for path in spec["paths"]:
+        assert path in docs.text, path
+    assert 'href="/api/search"' in docs.text  # an example link for a GET without path values
+    assert "one of: relevance, newest, oldest" in docs.text  # parameter types from the schema
+
+
+def test_docs_page_escapes_what_the_spec_says():
+    from nutgraf.web import apidocs
+
+    spec = {"openapi": "3.1.0", "paths": {"/api/x": {"get": {
+        "summary": "<script>alert(1)</script>", "tags": ["t"],
+        "parameters": [{"name": "q", "in": "query", "required": True,
+                        "schema": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": None}}]}}}}
+    (e,) = apidocs.endpoints(spec)
+    assert e.parameters[0].type == "string | null" and e.parameters[0].required
+    assert e.example == "/api/x?q="
+    from nutgraf.web.app import make_env
+
+    html = make_env().get_template("api.html").render(
+        endpoints=[e], info={"description": "<b>x</b>"}, openapi_version="3.1.0", path="/docs", params={}, has_stories=False)
+    assert "<script>alert" not in html and "&lt;script&gt;" in html and "<b>x</b>" not in html
 
 
 def test_the_store_is_opened_read_only(web):

@@ -1,6 +1,7 @@
 """``nutgraf serve``: a read-only web UI and JSON API over a store.
 
-- JSON API under ``/api`` (OpenAPI at ``/openapi.json``, interactive docs at ``/docs``);
+- JSON API under ``/api`` (OpenAPI at ``/openapi.json``, a reference page made from it at
+  ``/docs``, which works offline);
 - server-rendered pages (Jinja2, autoescape on; no JS build step, one small script in
   ``static/app.js`` for the fact panel): search ``/``, article ``/article/{id}``, entities
   ``/entities`` and ``/entity?name=``, quotes ``/quotes``, figures ``/figures``, stories
@@ -32,6 +33,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import nutgraf
+from nutgraf.web import apidocs
 from nutgraf.web import corpus as cq
 from nutgraf.web.highlight import article_html, marked_html, plain
 
@@ -44,11 +46,6 @@ Direction = Literal["asc", "desc"]
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-# FastAPI's Swagger UI page loads its bundle from a CDN and starts it with an inline script;
-# it shows no corpus content, so only that page gets this policy.
-DOCS_CSP = ("default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-            "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'")
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
@@ -67,12 +64,11 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope.get("path", "").startswith("/docs") else CSP
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["content-security-policy"] = csp
+                headers["content-security-policy"] = CSP
                 for k, v in SECURITY_HEADERS.items():
                     headers[k] = v
             await send(message)
@@ -257,6 +253,7 @@ def create_app(db: str) -> FastAPI:
         description="Read-only API over a nutgraf store: articles, entities, quotes and figures, each "
                     "with the character span it came from.",
         redoc_url=None,
+        docs_url=None,  # our own page at /docs (apidocs.py): Swagger UI needs a CDN
     )
     app.state.corpus = store
     app.add_middleware(SecurityHeaders)
@@ -391,6 +388,12 @@ def create_app(db: str) -> FastAPI:
         return s
 
     # ------------------------------------------------------------------ pages
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs_page(request: Request) -> HTMLResponse:
+        spec = app.openapi()
+        return page(request, "api.html", endpoints=apidocs.endpoints(spec), info=spec.get("info", {}),
+                    openapi_version=spec.get("openapi", ""))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
