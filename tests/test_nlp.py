@@ -61,13 +61,13 @@ def test_attributes_match_the_models_own_attribute_ruler():
 
 
 def test_attributes_fall_back_to_spacy_for_patterns_they_cannot_read():
-    from nutgraf.facts.nlp import _compile_alternative
+    from nutgraf.facts.attribute_ruler import compile_alternative
 
     strings = nlp.load().vocab.strings
-    assert _compile_alternative([{"LOWER": "is", "TAG": "VBZ"}], strings) is not None
-    assert _compile_alternative([{"LENGTH": {">=": 3}}], strings) is None
-    assert _compile_alternative([{"LOWER": "a", "OP": "?"}], strings) is None
-    assert _compile_alternative([{"LOWER": {"FUZZY": "colour"}}], strings) is None
+    assert compile_alternative([{"LOWER": "is", "TAG": "VBZ"}], strings) is not None
+    assert compile_alternative([{"LENGTH": {">=": 3}}], strings) is None
+    assert compile_alternative([{"LOWER": "a", "OP": "?"}], strings) is None
+    assert compile_alternative([{"LOWER": {"FUZZY": "colour"}}], strings) is None
 
 
 def test_lemma_in_agrees_with_lemma():
