@@ -457,11 +457,14 @@ Examples:
   nutgraf ingest https://example.com/feed.xml reading.urls --db news.db
 
 \b
-Fetching obeys robots.txt, waits 1/--rate seconds between requests to one
-host, sends User-Agent nutgraf/VERSION, and refuses private, loopback and
-link-local addresses (every redirect hop is checked) unless --allow-private.
-Each URL that fails (HTTP error, timeout, too large, disallowed, not HTML)
-is recorded with its reason and the run goes on.
+Fetching obeys robots.txt, waits 1/--rate seconds between requests to
+one host, sends User-Agent nutgraf/VERSION (--user-agent), and refuses
+private, loopback and link-local addresses (every redirect hop is
+checked) unless --allow-private. Each URL that fails (HTTP error,
+timeout, too large, disallowed, not HTML) is recorded with its reason
+and the run goes on. A page whose URL already has a stored article is
+not fetched again (counted unchanged) unless --refetch; feeds and
+sitemaps are always fetched, so only new links are.
 """
 
 
@@ -482,12 +485,19 @@ is recorded with its reason and the run goes on.
               help="Requests per second to one host when fetching URLs (0: no limit).")
 @click.option("--timeout", "fetch_timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
               show_default=True, metavar="SECONDS", help="Connect and read timeout for each request.")
+@click.option("--refetch", is_flag=True,
+              help="Fetch pages again even when their URL is already stored; a changed page becomes "
+                   "a new capture.")
+@click.option("--user-agent", "user_agent", default=None, metavar="TEXT",
+              help="User-Agent header of every request; robots.txt rules are matched against it too "
+                   "(default: nutgraf/VERSION and the project URL).")
 def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry_failed: bool,
                    dask_address: str | None, allow_private: bool = False, rate: float = 1.0,
-                   fetch_timeout: float = 10.0) -> None:
+                   fetch_timeout: float = 10.0, refetch: bool = False, user_agent: str | None = None) -> None:
     from nutgraf.facts.nlp import ModelMissing, load
     from nutgraf.run.local import ingest
     from nutgraf.sources.web import FetchOptions
+    from nutgraf.sources.web import user_agent as default_user_agent
     from nutgraf.store import StoreError
 
     from nutgraf.run.dask import DaskError
@@ -498,7 +508,8 @@ def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry
                                "workers do the work).")
     workers = workers or (1 if dask_address else _default_workers())
     fetch = FetchOptions(allow_private=allow_private, rate=rate, timeout=fetch_timeout,
-                         total_timeout=max(60.0, 6 * fetch_timeout))
+                         total_timeout=max(60.0, 6 * fetch_timeout),
+                         user_agent=user_agent or default_user_agent())
     err = Console(stderr=True, highlight=False)
     if workers == 1 and not dask_address:
         try:
@@ -511,10 +522,10 @@ def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry
                 from nutgraf.run.dask import ingest_dask
 
                 stats = ingest_dask(list(sources), db, dask_address, retry_failed=retry_failed,
-                                    on_progress=bar.update, fetch=fetch)
+                                    on_progress=bar.update, fetch=fetch, refetch=refetch)
             else:
                 stats = ingest(list(sources), db, workers=workers, retry_failed=retry_failed,
-                               on_progress=bar.update, fetch=fetch)
+                               on_progress=bar.update, fetch=fetch, refetch=refetch)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     except DaskError as exc:

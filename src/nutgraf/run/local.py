@@ -8,6 +8,10 @@
   before any work; one already there (stored, failed or skipped) is counted ``unchanged``.
   A killed run therefore resumes by running it again: whole documents were committed,
   the rest are done now.  ``retry_failed=True`` processes failed captures again.
+- **Stored pages are not fetched again.**  A web page whose URL already has a stored
+  article (``store.has_stored_url``) is counted ``unchanged`` without a request, so
+  re-running a feed or URL list only downloads what is new (feeds and sitemaps are always
+  fetched).  ``refetch=True`` fetches every page again; a changed page becomes a new capture.
 - **Text dumps are cleaned per site.**  Plain-text captures (``.txt`` files, JSONL
   ``text`` records, ``text/plain`` WARC records) are not extracted one by one: they are
   grouped, by folder for files and by URL host for JSONL/WARC, and each group goes through
@@ -42,7 +46,7 @@ from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES
 from nutgraf.facts.nlp import blas_threads
 from nutgraf.model import Article, ExtractionError
 from nutgraf.sources import FetchOptions, SourceError, iter_sources
-from nutgraf.sources.capture import Capture, Issue
+from nutgraf.sources.capture import Capture, Issue, Known
 from nutgraf.store.sqlite import SQLiteStore, open_store
 
 # HTML captures per task: a pool wants small tasks to share the work evenly; in-process, a
@@ -291,14 +295,15 @@ def _corpus_pass_in(con: Any, stats: IngestStats, article_id: int) -> None:
 def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, retry_failed: bool = False,
            on_progress: Callable[[IngestStats], None] | None = None, html_batch: int | None = None,
            text_group: int = TEXT_GROUP, fetch: FetchOptions | None = None,
-           executor: Executor | None = None) -> IngestStats:
+           executor: Executor | None = None, refetch: bool = False) -> IngestStats:
     """Ingest every document of ``sources`` (files, folders, globs, WARC, JSONL) into ``db``.
 
     Returns the counts: ``ingested`` (new articles), ``unchanged`` (already in the store,
     or the same bytes earlier in this run), ``skipped`` (not documents: images, redirects,
     ...) and ``failed`` (recorded with their error).  Sources that cannot be read on
     (missing, truncated) are listed in ``source_errors``; their earlier records are kept.
-    ``fetch`` says how http(s) sources are fetched (``sources.web.FetchOptions``).
+    ``fetch`` says how http(s) sources are fetched (``sources.web.FetchOptions``).  A page
+    URL with a stored article is not fetched again (counted ``unchanged``) unless ``refetch``.
 
     ``db`` is a path, a ``postgresql://`` URL or an open store.  ``executor`` runs the
     ``process`` tasks elsewhere (``run.dask`` passes a Dask cluster's); the caller owns it, and
@@ -390,7 +395,12 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
 
     buffered = 0
     try:
-        for item in iter_sources(sources, stats.source_errors, fetch=fetch):
+        known = None if refetch else store.has_stored_url
+        for item in iter_sources(sources, stats.source_errors, fetch=fetch, known=known):
+            if isinstance(item, Known):  # stored by an earlier run: nothing to fetch or write
+                stats.unchanged += 1
+                progress()
+                continue
             if item.id in seen_now or store.has(item.id, retry_failed=retry_failed):
                 stats.unchanged += 1
                 progress()

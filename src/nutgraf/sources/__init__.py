@@ -16,16 +16,16 @@ lists: a folder walk makes no network requests).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from nutgraf.sources.capture import Capture, Issue, Origin, SourceError
+from nutgraf.sources.capture import Capture, Issue, Known, Origin, SourceError
 from nutgraf.sources.files import EXTENSIONS, STDIN, expand, read_file
 from nutgraf.sources.jsonl import JSONL_SUFFIXES, is_jsonl, iter_jsonl
 from nutgraf.sources.warc import WARC_SUFFIXES, is_warc, iter_warc
 from nutgraf.sources.web import FetchOptions, WebSource, is_url, is_url_list
 
-__all__ = ["Capture", "Issue", "Origin", "SourceError", "iter_sources", "iter_path", "kind_of",
+__all__ = ["Capture", "Issue", "Known", "Origin", "SourceError", "iter_sources", "iter_path", "kind_of",
            "ALL_EXTENSIONS", "FetchOptions"]
 
 # what a folder walk picks up for ingest (each also as .gz, where that makes sense)
@@ -52,16 +52,18 @@ def iter_path(path: Path, label: str | None = None) -> Iterator[Capture | Issue]
 
 
 def iter_sources(paths: list[str] | tuple[str, ...], errors: list[SourceError] | None = None, *,
-                 fetch: FetchOptions | None = None) -> Iterator[Capture | Issue]:
+                 fetch: FetchOptions | None = None,
+                 known: Callable[[str], bool] | None = None) -> Iterator[Capture | Issue | Known]:
     """Every record of every source, in order.  A source that cannot be read (missing path,
     truncated WARC) is appended to ``errors`` (raised when ``errors`` is None) after the
     records it did give; the other sources are still read.  ``fetch`` says how URLs are
     fetched (default ``FetchOptions()``: polite, public addresses only); all URL sources of
-    one call share one fetcher (robots.txt cache, per-host rate)."""
+    one call share one fetcher (robots.txt cache, per-host rate).  A page URL for which
+    ``known(url)`` is true is not fetched: it is yielded as a ``Known`` record."""
     web: WebSource | None = None
     for raw in paths:
         if is_url(raw) or (Path(raw).is_file() and is_url_list(Path(raw))):
-            web = web or WebSource(fetch)
+            web = web or WebSource(fetch, known=known)
             try:
                 yield from web.iter_url(raw) if is_url(raw) else web.iter_url_list(Path(raw), raw)
                 continue

@@ -1,5 +1,6 @@
 """The unit every source yields: a ``Capture`` (bytes to extract) or an ``Issue`` (a record
-that was seen but cannot be extracted, with the reason).
+that was seen but cannot be extracted, with the reason); the web source may also yield a
+``Known`` (a page URL already stored, so not fetched again).
 
 A capture is immutable input: its raw bytes, what they claim to be, where and when they
 were fetched, and where in the corpus they were read (``Origin``).  Its ``id`` is the
@@ -112,6 +113,16 @@ class Issue:
     @property
     def size(self) -> int | None:
         return None if self.data is None else len(self.data)
+
+
+@dataclass(frozen=True)
+class Known:
+    """A page a source did not fetch because the store already holds an article captured
+    from its ``url`` (``ingest`` counts it ``unchanged``).  It has no bytes and nothing is
+    written for it: the stored capture keeps its own origin and time."""
+
+    url: str
+    origin: Origin
 
 
 class SourceError(Exception):

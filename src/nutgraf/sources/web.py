@@ -20,6 +20,13 @@ sources, so nothing downstream knows a page came from the network (``Origin.kind
   resolves the host, refuses loopback, private, link-local, multicast, reserved and other
   non-global addresses unless ``allow_private``, and connects to the address it checked,
   so a second DNS answer cannot swap in another one.  Environment proxies are not used.
+- **Stored pages are not fetched again.**  Given a ``known`` predicate (``ingest`` passes
+  the store's ``has_stored_url``), a page URL it accepts (a URL given directly, a URL-list
+  line, a feed or sitemap link) yields a ``Known`` record instead of a request.  The URL is
+  checked as asked for; a stored capture's URL is the one after redirects, so a URL that
+  redirects is fetched again (and its bytes found unchanged by their hash).  Feeds and
+  sitemaps are expanded, never stored as articles, so they are always fetched: that is how
+  new pages are found.
 - **Failures are records.**  Robots disallow, a refused address, a non-HTML type are
   ``skipped`` Issues; timeouts, HTTP errors, oversize bodies, bad feeds are ``failed``
   Issues (``--retry-failed`` tries them again).  The run goes on.
@@ -46,7 +53,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from urllib.robotparser import RobotFileParser
 
 from nutgraf.extract.limits import MAX_INPUT_BYTES
-from nutgraf.sources.capture import Capture, Issue, Origin, SourceError
+from nutgraf.sources.capture import Capture, Issue, Known, Origin, SourceError
 
 PROJECT_URL = "https://github.com/nutgraf/nutgraf"
 URL_LIST_SUFFIXES = (".urls", ".urls.gz")
@@ -513,21 +520,32 @@ def _looks_html(body: bytes) -> bool:
 # --------------------------------------------------------------------------- sources
 
 
-class WebSource:
-    """Turns targets (URLs, URL-list files) into records, sharing one ``Fetcher``."""
+Record = Capture | Issue | Known
 
-    def __init__(self, options: FetchOptions | None = None, fetcher: Fetcher | None = None) -> None:
+
+class WebSource:
+    """Turns targets (URLs, URL-list files) into records, sharing one ``Fetcher``.
+    ``known(url)`` says a page is already stored: it is then not fetched (``Known``)."""
+
+    def __init__(self, options: FetchOptions | None = None, fetcher: Fetcher | None = None, *,
+                 known: Callable[[str], bool] | None = None) -> None:
         self.fetcher = fetcher or Fetcher(options)
         self.options = self.fetcher.options
+        self.known = known
         self._seen: set[str] = set()
 
-    def iter_url(self, url: str, depth: int = 0) -> Iterator[Capture | Issue]:
+    def iter_url(self, url: str, depth: int = 0) -> Iterator[Record]:
         """One target: a page, or a feed/sitemap whose links are fetched in turn."""
         url = url.strip()
         if url in self._seen:
             return
         self._seen.add(url)
         origin = Origin("web", url)
+        # Checked before the request, when we cannot yet tell a page from a feed: a feed or
+        # sitemap URL is never stored as a capture, so it is fetched every time.
+        if self.known is not None and self.known(url):
+            yield Known(url, origin)
+            return
         try:
             resp = self.fetcher.get(url)
         except FetchError as exc:
@@ -560,7 +578,7 @@ class WebSource:
         return Capture(data=body, origin=origin, content_type=content_type, url=resp.url,
                        fetched_at=resp.fetched_at)
 
-    def _expand(self, origin: Origin, resp: Response, body: bytes, depth: int) -> Iterator[Capture | Issue]:
+    def _expand(self, origin: Origin, resp: Response, body: bytes, depth: int) -> Iterator[Record]:
         def issue(status: str, reason: str) -> Issue:
             return Issue(origin, status, reason, url=resp.url, content_type=resp.content_type,
                          fetched_at=resp.fetched_at)
@@ -587,7 +605,7 @@ class WebSource:
         for link in links:
             yield from self.iter_url(link, depth + 1)
 
-    def iter_url_list(self, path: Path, label: str | None = None) -> Iterator[Capture | Issue]:
+    def iter_url_list(self, path: Path, label: str | None = None) -> Iterator[Record]:
         """Every target of a URL-list file.  May raise ``SourceError``."""
         label = label or str(path)
         for line_no, line in enumerate(read_url_list(path), 1):

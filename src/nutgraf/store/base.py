@@ -31,3 +31,11 @@ class StoreBase:
         if status is None:
             return False
         return not (retry_failed and status == "failed")
+
+    def has_stored_url(self, url: str) -> bool:
+        """Whether an article captured from ``url`` is stored (a capture with this ``url`` and
+        status ``ok``; for a fetched page, the URL after redirects).  Failed and skipped
+        captures do not count, so their URLs are fetched again.  Uses the ``captures_url``
+        index: one lookup per URL, cheap next to the request it saves."""
+        return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM captures WHERE url = ? AND status = 'ok')",
+                                 (url,)))
