@@ -44,6 +44,7 @@ class Reply:
     status: int
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
+    location: str | None = None  # a redirect's target path
 
 
 @dataclass
@@ -76,6 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
         reply = site.reply(self.path)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.content_type)
+        if reply.location:
+            self.send_header("Location", site.base + reply.location)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
@@ -221,3 +224,19 @@ def test_cli_refetch_and_user_agent(site, tmp_path):
     refetched = CliRunner().invoke(main, [*args, "--refetch"])
     assert refetched.exit_code == 0 and "0 ingested, 2 unchanged" in refetched.stderr
     assert site.asked(before) == ["/a1.html", "/a2.html"]
+
+
+def test_a_link_that_redirects_to_a_stored_page_is_not_fetched_again(site, tmp_path):
+    # a feed's tracking link: the stored capture's URL is the one after the redirect
+    site.pages["/go/1"] = Reply(301, b"", "text/plain", location="/a1.html")
+    feed = site.base + "/feed.rss"
+    site.pages["/feed.rss"] = Reply(200, _rss(["/go/1"]), "application/rss+xml")
+    db = tmp_path / "g.db"
+    assert _ingest([feed], db).ingested == 1
+    with open_store(db) as store:
+        assert store.has_stored_url(site.base + "/a1.html")  # after the redirect
+        assert store.has_stored_url(site.base + "/go/1")  # as asked for
+    before = len(site.log)
+    again = _ingest([feed], db)
+    assert site.asked(before) == ["/feed.rss"]
+    assert again.counts() == {"ingested": 0, "unchanged": 1, "skipped": 0, "failed": 0}

@@ -22,11 +22,10 @@ sources, so nothing downstream knows a page came from the network (``Origin.kind
   so a second DNS answer cannot swap in another one.  Environment proxies are not used.
 - **Stored pages are not fetched again.**  Given a ``known`` predicate (``ingest`` passes
   the store's ``has_stored_url``), a page URL it accepts (a URL given directly, a URL-list
-  line, a feed or sitemap link) yields a ``Known`` record instead of a request.  The URL is
-  checked as asked for; a stored capture's URL is the one after redirects, so a URL that
-  redirects is fetched again (and its bytes found unchanged by their hash).  Feeds and
-  sitemaps are expanded, never stored as articles, so they are always fetched: that is how
-  new pages are found.
+  line, a feed or sitemap link) yields a ``Known`` record instead of a request (the store
+  knows a page both by the URL it was asked for and by the one it redirected to).  Feeds
+  and sitemaps are expanded, never stored as articles, so they are always fetched: that is
+  how new pages are found.
 - **Failures are records.**  Robots disallow, a refused address, a non-HTML type are
   ``skipped`` Issues; timeouts, HTTP errors, oversize bodies, bad feeds are ``failed``
   Issues (``--retry-failed`` tries them again).  The run goes on.

@@ -33,9 +33,12 @@ class StoreBase:
         return not (retry_failed and status == "failed")
 
     def has_stored_url(self, url: str) -> bool:
-        """Whether an article captured from ``url`` is stored (a capture with this ``url`` and
-        status ``ok``; for a fetched page, the URL after redirects).  Failed and skipped
-        captures do not count, so their URLs are fetched again.  Uses the ``captures_url``
-        index: one lookup per URL, cheap next to the request it saves."""
-        return bool(self._scalar("SELECT EXISTS (SELECT 1 FROM captures WHERE url = ? AND status = 'ok')",
-                                 (url,)))
+        """Whether an article captured from ``url`` is stored: a capture with status ``ok``
+        whose URL (after redirects) is ``url``, or which was fetched from ``url`` (the URL as
+        asked for, before redirects: a feed's tracking links, http -> https).  Failed and
+        skipped captures do not count, so their URLs are fetched again.  Two indexed lookups
+        (``captures_url``, ``captures_origin``), cheap next to the request they save."""
+        return bool(self._scalar(
+            "SELECT EXISTS (SELECT 1 FROM captures WHERE url = ? AND status = 'ok')"
+            " OR EXISTS (SELECT 1 FROM captures WHERE origin_kind = 'web' AND origin_path = ? AND status = 'ok')",
+            (url, url)))

@@ -6,7 +6,7 @@ shows.  See the README section "The store" for a tour.
 
 # 2: the corpus tables (syndication, stories, entity registry, quotes/figures across
 # articles); a version-1 store gets them when a writer opens it (every statement is IF NOT EXISTS).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SCHEMA = r"""
 -- nutgraf store, SQLite (schema version 2).
@@ -44,6 +44,8 @@ CREATE TABLE IF NOT EXISTS captures (
 );
 CREATE INDEX IF NOT EXISTS captures_status ON captures(status);
 CREATE INDEX IF NOT EXISTS captures_url ON captures(url);
+-- a fetched page's URL as asked for (before redirects): re-runs skip pages already stored
+CREATE INDEX IF NOT EXISTS captures_origin ON captures(origin_kind, origin_path);
 
 CREATE TABLE IF NOT EXISTS articles (
     id              INTEGER PRIMARY KEY,
