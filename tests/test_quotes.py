@@ -308,3 +308,14 @@ def test_as_cue_modifies_the_main_clause():
     q = one(quotes_of(text), "dam has not been repaired")
     assert q.speaker == "Karin Wolf"
     assert "noted" not in q.text
+
+
+def test_cue_between_commas_that_opens_a_quoted_sentence():
+    # the parser may hang 'said' off the quotation as parataxis; the question before the cue
+    # is the setting, not part of what was said
+    text = ("Sheldon Adelson spoke in Macau.\n\n“It’s changing every day. Out of 14 candidates, "
+            "41 percent is unheard of.”\n\nAsked what characteristics he would like the Republican "
+            "party’s nominee to embody, Adelson said, “They have got to be able to win.”\n\n"
+            "Trump’s brash style has not dented his popularity.")
+    q = one(quotes_of(text), "able to win")
+    assert (q.kind, q.text, q.speaker) == ("direct", "They have got to be able to win.", "Sheldon Adelson")

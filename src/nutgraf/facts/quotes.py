@@ -554,6 +554,10 @@ def _content_around(doc: "Doc", tok: "Token", speaker: "Token | None"):
         return None, None
     if doc[left - 1].text not in _DASH_COMMA or doc[right + 1].text not in _DASH_COMMA:
         return None, None
+    if _opens_quoted_sentence(doc, right + 2):
+        # 'Asked about X, Adelson said, “They have to win.”': the cue introduces the quoted
+        # sentence after it; what comes before is the setting, not part of what was said
+        return None, None
     if tok.dep_ == "ROOT" and not any(c.dep_ == "parataxis" or c.dep_ == "ccomp"
                                       for c in tok.children):
         return None, None
@@ -566,6 +570,11 @@ def _content_around(doc: "Doc", tok: "Token", speaker: "Token | None"):
     if n1 < 2:  # 'However, he said, …': only the clause after counts
         return (s2, e2), None
     return (s1, e2), (doc[left - 1].idx, doc[right + 1].idx + 1)
+
+
+def _opens_quoted_sentence(doc: "Doc", i: int) -> bool:
+    """Token ``i`` is an opening quotation mark followed by a capitalised word."""
+    return i + 1 < len(doc) and doc[i].text in ALL_MARKS and doc[i + 1].text[:1].isupper()
 
 
 def _content_before(doc: "Doc", tok: "Token", speaker: "Token | None"):
