@@ -683,22 +683,22 @@ def demo_command(directory: Path | None, db: str, workers: int | None) -> None:
 
 
 def _corpus_store(db: str) -> Any:
-    """A read-only store whose corpus tables (``nutgraf.corpus``) can be read."""
-    import sqlite3
-
+    """A read-only store (SQLite or PostgreSQL) whose corpus tables (``nutgraf.corpus``) can be read."""
+    from nutgraf.corpus import sql
     from nutgraf.store import StoreError, open_store
 
     try:
         store = open_store(db, readonly=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not isinstance(getattr(store, "conn", None), sqlite3.Connection):
+    try:
+        # asked of the table itself: the one question both databases answer alike
+        sql.connect(store).execute("SELECT 1 FROM corpus_articles LIMIT 1").fetchone()
+    except sql.missing_table():
         store.close()
-        raise click.ClickException("stories and trace read a SQLite store (PostgreSQL: not yet)")
-    if not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'corpus_articles'").fetchone():
-        store.close()
-        raise click.ClickException(f"{db}: made by an older nutgraf; run `nutgraf ingest ... --db {db}` "
-                                   "once to add stories and syndication")
+        shown = getattr(store, "path", db)  # a PostgreSQL URL without its password
+        raise click.ClickException(f"{shown}: made by an older nutgraf; run `nutgraf ingest ... --db {shown}` "
+                                   "once to add stories and syndication") from None
     return store
 
 
@@ -725,10 +725,10 @@ Examples:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stories_command(db: str, min_members: int, since: str | None, limit: int, fmt: str) -> None:
-    from nutgraf.corpus import report
+    from nutgraf.corpus import report, sql
 
     with _corpus_store(db) as store:
-        data = report.stories_data(store.conn, limit=limit, min_members=min_members, since=since)
+        data = report.stories_data(sql.connect(store), limit=limit, min_members=min_members, since=since)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif data:
@@ -760,10 +760,10 @@ Examples:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def trace_command(query: str, db: str, kind: str | None, limit: int, fmt: str) -> None:
-    from nutgraf.corpus import report
+    from nutgraf.corpus import report, sql
 
     with _corpus_store(db) as store:
-        data = report.trace_data(store.conn, query, kind=kind, limit=limit)
+        data = report.trace_data(sql.connect(store), query, kind=kind, limit=limit)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif data:

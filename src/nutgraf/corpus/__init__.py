@@ -16,9 +16,12 @@ runs the passes in one transaction); ``catch_up(store)`` runs them for every art
 ``corpus_articles`` row yet (a store made before these passes existed, or an ingest killed
 between a document's commit and its corpus commit), oldest first.
 
-The passes speak SQL to the store's connection (``store.conn``); they run on the SQLite
-store.  Results are read with ``stories.list_stories``, ``travel.trace``,
-``dedup.group_members`` and ``registry.lookup``.
+The passes speak SQL to the store's connection, SQLite's ``sqlite3.Connection`` as is, or
+PostgreSQL's through the adapter in ``corpus.sql`` (same statements, same results; on
+PostgreSQL ``update`` also takes a transaction-scoped advisory lock, so that writers
+sharing a server run the passes one article at a time, as a single writer would).  Results
+are read with ``stories.list_stories``, ``travel.trace``, ``dedup.group_members`` and
+``registry.lookup``, given ``sql.connect(store)``.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ import datetime as dt
 import sqlite3
 from typing import Any
 
-from nutgraf.corpus import dedup, registry, stories, travel
+from nutgraf.corpus import dedup, registry, sql, stories, travel
+from nutgraf.corpus.sql import Connection
 from nutgraf.corpus.text import day_of
+
+# pg_advisory_xact_lock key of the corpus passes (the store's DDL lock uses another)
+_PG_LOCK = 7212472
 
 
 def _now() -> str:
@@ -36,10 +43,13 @@ def _now() -> str:
 
 
 def supported(store: Any) -> bool:
-    return isinstance(getattr(store, "conn", None), sqlite3.Connection) and not getattr(store, "readonly", False)
+    """Whether the passes can run on ``store``: a writable SQLite or PostgreSQL store."""
+    if getattr(store, "readonly", False):
+        return False
+    return isinstance(getattr(store, "conn", None), sqlite3.Connection) or sql.is_postgres(store)
 
 
-def _run(con: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+def _run(con: Connection, article_id: int) -> dict[str, Any] | None:
     row = con.execute(
         "SELECT a.title, a.text, a.published, c.fetched_at FROM articles a LEFT JOIN captures c "
         "ON c.id = a.capture_id WHERE a.id = ?", (article_id,)).fetchone()
@@ -71,7 +81,12 @@ def update(store: Any, article_id: int) -> dict[str, Any] | None:
     assigned, or None when the article was already done (or the store cannot run them)."""
     if not supported(store):
         return None
-    with store.transaction() as con:
+    with store.transaction() as raw:
+        con = sql.wrap(raw)
+        if sql.is_postgres(store):
+            # the passes read, then write, corpus-wide state (counts, centroids, groups):
+            # concurrent writers must take turns, or one's update is lost
+            con.execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
         return _run(con, article_id)
 
 
@@ -94,7 +109,7 @@ def run_in(con: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
 def pending(store: Any) -> list[int]:
     if not supported(store):
         return []
-    return [r[0] for r in store.conn.execute(
+    return [r[0] for r in sql.connect(store).execute(
         "SELECT a.id FROM articles a LEFT JOIN corpus_articles c ON c.article_id = a.id "
         "WHERE c.article_id IS NULL ORDER BY a.id")]
 
@@ -108,4 +123,4 @@ def catch_up(store: Any) -> int:
     return n
 
 
-__all__ = ["update", "run_in", "catch_up", "pending", "supported", "dedup", "registry", "stories", "travel"]
+__all__ = ["update", "run_in", "catch_up", "pending", "supported", "dedup", "registry", "sql", "stories", "travel"]

@@ -38,11 +38,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from nutgraf.corpus.sql import Connection
 from nutgraf.corpus.text import words
 from nutgraf.corpus.wire import services, wire_cues
 
@@ -259,7 +259,7 @@ def _marks(n: int) -> str:
     return ",".join("?" * n)
 
 
-def assign(con: sqlite3.Connection, article_id: int, text: str, *, day: str | None, now: str) -> Syndication:
+def assign(con: Connection, article_id: int, text: str, *, day: str | None, now: str) -> Syndication:
     """Place one stored article in its syndication group (inside the caller's transaction):
     inserts its ``corpus_articles`` row and its band keys, merges groups, re-marks the original."""
     tokens = words(text)
@@ -328,7 +328,7 @@ def assign(con: sqlite3.Connection, article_id: int, text: str, *, day: str | No
     return Syndication(article_id, group, original, matched_id, similarity, wire)
 
 
-def _mark_original(con: sqlite3.Connection, group: int) -> int:
+def _mark_original(con: Connection, group: int) -> int:
     members = con.execute(
         "SELECT c.article_id, a.published FROM corpus_articles c JOIN articles a ON a.id = c.article_id "
         "WHERE c.syndication_group = ?", (group,)).fetchall()
@@ -338,7 +338,7 @@ def _mark_original(con: sqlite3.Connection, group: int) -> int:
     return original
 
 
-def group_members(con: sqlite3.Connection, group: int) -> list[dict]:
+def group_members(con: Connection, group: int) -> list[dict]:
     """Members of a syndication group, earliest published first."""
     rows = con.execute(
         "SELECT a.id, a.title, a.url, a.site_name, a.published, c.is_original, c.similarity, c.wire "

@@ -18,8 +18,8 @@ Tables: ``entity_registry`` (the referents: ``name`` the fullest form seen, ``al
 from __future__ import annotations
 
 import json
-import sqlite3
 
+from nutgraf.corpus.sql import Connection
 from nutgraf.corpus.text import words
 
 PERSON = "PERSON"
@@ -52,7 +52,7 @@ def surname(norm: str) -> str | None:
     return toks[-1] if toks else None
 
 
-def _add_aliases(con: sqlite3.Connection, rid: int, names: list[str]) -> None:
+def _add_aliases(con: Connection, rid: int, names: list[str]) -> None:
     row = con.execute("SELECT aliases FROM entity_registry WHERE id = ?", (rid,)).fetchone()
     aliases = json.loads(row[0]) if row else []
     changed = False
@@ -64,19 +64,19 @@ def _add_aliases(con: sqlite3.Connection, rid: int, names: list[str]) -> None:
         con.execute("UPDATE entity_registry SET aliases = ? WHERE id = ?", (json.dumps(aliases, ensure_ascii=False), rid))
 
 
-def _refresh_counts(con: sqlite3.Connection, rid: int) -> None:
+def _refresh_counts(con: Connection, rid: int) -> None:
     con.execute(
         "UPDATE entity_registry SET articles = (SELECT count(DISTINCT l.article_id) FROM entity_links l"
         " WHERE l.registry_id = ?), mentions = (SELECT coalesce(sum(e.mentions), 0) FROM entity_links l"
         " JOIN entities e ON e.id = l.entity_id WHERE l.registry_id = ?) WHERE id = ?", (rid, rid, rid))
 
 
-def _full_names_with_surname(con: sqlite3.Connection, sur: str, label: str) -> list[tuple[int, str]]:
+def _full_names_with_surname(con: Connection, sur: str, label: str) -> list[tuple[int, str]]:
     return con.execute("SELECT id, norm FROM entity_registry WHERE surname = ? AND label = ? AND norm <> ?",
                        (sur, label, sur)).fetchall()
 
 
-def resolve(con: sqlite3.Connection, name: str, label: str) -> int | None:
+def resolve(con: Connection, name: str, label: str) -> int | None:
     """The registry id a name would join, without changing anything (None if unknown)."""
     norm = normalise(name, label)
     if not norm:
@@ -89,7 +89,7 @@ def resolve(con: sqlite3.Connection, name: str, label: str) -> int | None:
     return row[0] if row else None
 
 
-def resolve_any(con: sqlite3.Connection, name: str) -> int | None:
+def resolve_any(con: Connection, name: str) -> int | None:
     """Registry id for a name of unknown label (speakers, sources): a person first."""
     for label in (PERSON, "ORG", "GPE", "NORP"):
         rid = resolve(con, name, label)
@@ -98,7 +98,7 @@ def resolve_any(con: sqlite3.Connection, name: str) -> int | None:
     return None
 
 
-def register(con: sqlite3.Connection, name: str, label: str) -> int | None:
+def register(con: Connection, name: str, label: str) -> int | None:
     """The registry id for ``name``/``label``, creating or merging entries as needed."""
     norm = normalise(name, label)
     if not norm:
@@ -132,7 +132,7 @@ def register(con: sqlite3.Connection, name: str, label: str) -> int | None:
     return rid
 
 
-def link_article(con: sqlite3.Connection, article_id: int) -> dict[int, int]:
+def link_article(con: Connection, article_id: int) -> dict[int, int]:
     """Register every entity of a stored article; returns {entity id: registry id}."""
     out: dict[int, int] = {}
     rows = con.execute("SELECT id, name, label, aliases, mentions FROM entities WHERE article_id = ? ORDER BY id",
@@ -157,11 +157,11 @@ def link_article(con: sqlite3.Connection, article_id: int) -> dict[int, int]:
     return out
 
 
-def lookup(con: sqlite3.Connection, name: str) -> list[dict]:
+def lookup(con: Connection, name: str) -> list[dict]:
     """Registry entries matching a name (any label), with their aliases and counts."""
     norm = normalise(name, PERSON)
     rows = con.execute(
         "SELECT id, name, label, aliases, articles, mentions FROM entity_registry WHERE norm = ? OR surname = ?"
-        " OR norm = ? ORDER BY articles DESC", (norm, norm, normalise(name))).fetchall()
+        " OR norm = ? ORDER BY articles DESC, id", (norm, norm, normalise(name))).fetchall()
     return [{"id": r[0], "name": r[1], "label": r[2], "aliases": json.loads(r[3]), "articles": r[4],
              "mentions": r[5]} for r in rows]

@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from nutgraf.corpus import stories as _stories
 from nutgraf.corpus import travel
+from nutgraf.corpus.sql import Connection
 
 
 def _short(text: str | None, limit: int = 100) -> str:
@@ -14,7 +13,7 @@ def _short(text: str | None, limit: int = 100) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
-def stories_data(con: sqlite3.Connection, *, limit: int | None, min_members: int, since: str | None,
+def stories_data(con: Connection, *, limit: int | None, min_members: int, since: str | None,
                  members: bool = True) -> list[dict]:
     out = _stories.list_stories(con, limit=limit, min_members=min_members, since=since)
     if members:
@@ -83,5 +82,5 @@ def trace_text(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def trace_data(con: sqlite3.Connection, query: str, *, kind: str | None, limit: int) -> list[dict]:
+def trace_data(con: Connection, query: str, *, kind: str | None, limit: int) -> list[dict]:
     return travel.trace(con, query, kind=kind, limit=limit)

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import json
 import math
-import sqlite3
 from collections import Counter
 
+from nutgraf.corpus.sql import Connection
 from nutgraf.corpus.text import shift_day, terms
 
 WINDOW_DAYS = 3
@@ -58,14 +58,16 @@ def cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
-def _docs(con: sqlite3.Connection) -> int:
+def _docs(con: Connection) -> int:
     row = con.execute("SELECT value FROM meta WHERE key = 'corpus_docs'").fetchone()
     return int(row[0]) if row else 0
 
 
-def update_df(con: sqlite3.Connection, article_terms: set[str]) -> int:
+def update_df(con: Connection, article_terms: set[str]) -> int:
     """Count one more document holding ``article_terms``; returns the number of documents."""
-    con.executemany("INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET df = df + 1",
+    # the existing row's df named by its table: PostgreSQL reads a bare `df` as ambiguous
+    con.executemany("INSERT INTO term_df (term, df) VALUES (?, 1) ON CONFLICT (term) DO UPDATE "
+                    "SET df = term_df.df + 1",
                     [(t,) for t in article_terms])
     n = _docs(con) + 1
     con.execute("INSERT INTO meta (key, value) VALUES ('corpus_docs', ?) ON CONFLICT (key) DO UPDATE "
@@ -73,7 +75,7 @@ def update_df(con: sqlite3.Connection, article_terms: set[str]) -> int:
     return n
 
 
-def article_vector(con: sqlite3.Connection, title: str | None, text: str,
+def article_vector(con: Connection, title: str | None, text: str,
                    entities: list[tuple[int, int]], *, count_df: bool = True) -> dict[str, float]:
     """The story vector of one article; ``entities`` are (registry id, mentions)."""
     tf = Counter(terms(text))
@@ -111,7 +113,7 @@ def _top(vec: dict[str, float], n: int) -> dict[str, float]:
     return dict(sorted(vec.items(), key=lambda kv: -kv[1])[:n])
 
 
-def candidates(con: sqlite3.Connection, vec: dict[str, float], day: str | None) -> list[int]:
+def candidates(con: Connection, vec: dict[str, float], day: str | None) -> list[int]:
     feats = list(_top(vec, QUERY_FEATURES))
     if not feats:
         return []
@@ -126,13 +128,13 @@ def candidates(con: sqlite3.Connection, vec: dict[str, float], day: str | None) 
     return [r[0] for r in con.execute(sql, args)]
 
 
-def _write_features(con: sqlite3.Connection, story_id: int, centroid: dict[str, float]) -> None:
+def _write_features(con: Connection, story_id: int, centroid: dict[str, float]) -> None:
     con.execute("DELETE FROM story_features WHERE story_id = ?", (story_id,))
     con.executemany("INSERT INTO story_features (story_id, feature, weight) VALUES (?,?,?)",
                     [(story_id, k, v) for k, v in _top(centroid, INDEX_FEATURES).items()])
 
 
-def assign(con: sqlite3.Connection, article_id: int, *, title: str | None, text: str, day: str | None,
+def assign(con: Connection, article_id: int, *, title: str | None, text: str, day: str | None,
            entities: list[tuple[int, int]], syndication_group: int | None, now: str) -> tuple[int, float | None]:
     """Put one article (its ``corpus_articles`` row exists) into a story; returns
     ``(story_id, score)`` (score None when it started the story)."""
@@ -175,7 +177,7 @@ def assign(con: sqlite3.Connection, article_id: int, *, title: str | None, text:
     return story_id, score
 
 
-def _join(con: sqlite3.Connection, story_id: int, article_id: int, vec: dict[str, float], day: str | None,
+def _join(con: Connection, story_id: int, article_id: int, vec: dict[str, float], day: str | None,
           centroid: dict[str, float] | None, now: str) -> None:
     row = con.execute("SELECT centroid, first_day, last_day, members, label_article_id FROM stories WHERE id = ?",
                       (story_id,)).fetchone()
@@ -203,7 +205,7 @@ def _join(con: sqlite3.Connection, story_id: int, article_id: int, vec: dict[str
     _write_features(con, story_id, centroid)
 
 
-def list_stories(con: sqlite3.Connection, *, limit: int | None = None, min_members: int = 1,
+def list_stories(con: Connection, *, limit: int | None = None, min_members: int = 1,
                  since: str | None = None) -> list[dict]:
     """Stories, largest and latest first."""
     sql = ("SELECT id, label, label_article_id, first_day, last_day, members FROM stories WHERE members >= ?")
@@ -211,7 +213,8 @@ def list_stories(con: sqlite3.Connection, *, limit: int | None = None, min_membe
     if since:
         sql += " AND (last_day IS NULL OR last_day >= ?)"
         args.append(since)
-    sql += " ORDER BY members DESC, last_day DESC, id"
+    # undated stories last, as SQLite sorts NULL in DESC (PostgreSQL would put them first)
+    sql += " ORDER BY members DESC, last_day IS NULL, last_day DESC, id"
     if limit:
         sql += " LIMIT ?"
         args.append(limit)
@@ -219,10 +222,10 @@ def list_stories(con: sqlite3.Connection, *, limit: int | None = None, min_membe
     return [dict(zip(keys, r)) for r in con.execute(sql, args)]
 
 
-def story_members(con: sqlite3.Connection, story_id: int) -> list[dict]:
+def story_members(con: Connection, story_id: int) -> list[dict]:
     rows = con.execute(
         "SELECT a.id, a.title, a.url, a.site_name, a.published, c.story_score, c.syndication_group "
         "FROM corpus_articles c JOIN articles a ON a.id = c.article_id WHERE c.story_id = ? "
-        "ORDER BY c.day, a.id", (story_id,)).fetchall()
+        "ORDER BY c.day IS NOT NULL, c.day, a.id", (story_id,)).fetchall()  # undated first, on both
     keys = ("id", "title", "url", "site_name", "published", "score", "syndication_group")
     return [dict(zip(keys, r)) for r in rows]

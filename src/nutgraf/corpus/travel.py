@@ -23,9 +23,9 @@ Stored at ingest (one pass per new article, after the registry, syndication and 
 from __future__ import annotations
 
 import re
-import sqlite3
 
 from nutgraf.corpus import registry
+from nutgraf.corpus.sql import Connection, missing_table
 from nutgraf.corpus.text import containment, jaccard, sentence_around, shingles, stem, terms, words
 
 QUOTE_CONTAINMENT = 0.8
@@ -67,7 +67,7 @@ def _day_key(day: str | None, article_id: int) -> tuple:
     return (day is None, day or "", article_id)
 
 
-def speaker_key(con: sqlite3.Connection, speaker_entity_id: int | None, speaker: str | None,
+def speaker_key(con: Connection, speaker_entity_id: int | None, speaker: str | None,
                 label: str | None) -> tuple[str | None, int | None]:
     """``("r:ID", ID)`` for a speaker in the entity registry, ``("n:name", None)`` for one
     that is not (an unnamed 'officials', a ministry spaCy missed), ``(None, None)`` without one."""
@@ -85,7 +85,7 @@ def speaker_key(con: sqlite3.Connection, speaker_entity_id: int | None, speaker:
     return (f"n:{norm}", None) if norm else (None, None)
 
 
-def _refirst(con: sqlite3.Connection, table: str, cluster_id: int, item_id: int, article_id: int,
+def _refirst(con: Connection, table: str, cluster_id: int, item_id: int, article_id: int,
              day: str | None) -> None:
     """Count one more member, and make it the first appearance when it is earlier."""
     item = "first_quote_id" if table == "quote_clusters" else "first_amount_id"
@@ -97,7 +97,7 @@ def _refirst(con: sqlite3.Connection, table: str, cluster_id: int, item_id: int,
         con.execute(f"UPDATE {table} SET members = members + 1 WHERE id = ?", (cluster_id,))
 
 
-def link_quotes(con: sqlite3.Connection, article_id: int, day: str | None) -> int:
+def link_quotes(con: Connection, article_id: int, day: str | None) -> int:
     """Cluster the quotes of one stored article; returns how many joined an earlier cluster."""
     joined = 0
     rows = con.execute("SELECT id, text, speaker, speaker_label, speaker_entity_id FROM quotes WHERE article_id = ?"
@@ -127,7 +127,7 @@ def link_quotes(con: sqlite3.Connection, article_id: int, day: str | None) -> in
     return joined
 
 
-def link_figures(con: sqlite3.Connection, article_id: int, text: str, day: str | None,
+def link_figures(con: Connection, article_id: int, text: str, day: str | None,
                  story_id: int | None) -> int:
     """Cluster the figures of one stored article and flag conflicts within its story;
     returns the number of conflicts flagged."""
@@ -201,7 +201,7 @@ _APPEARANCE = (
     "FROM articles a LEFT JOIN corpus_articles c ON c.article_id = a.id WHERE a.id = ?")
 
 
-def _article(con: sqlite3.Connection, article_id: int) -> dict:
+def _article(con: Connection, article_id: int) -> dict:
     r = con.execute(_APPEARANCE, (article_id,)).fetchone()
     keys = ("article_id", "title", "url", "site_name", "published", "day", "syndication_group", "is_original",
             "story_id")
@@ -213,7 +213,7 @@ def _order(items: list[dict]) -> list[dict]:
                                         x["article_id"]))
 
 
-def _quote_items(con: sqlite3.Connection, quote_ids: list[int]) -> list[dict]:
+def _quote_items(con: Connection, quote_ids: list[int]) -> list[dict]:
     out = []
     for qid in quote_ids:
         q = con.execute("SELECT id, article_id, text, speaker, kind, cue, start, \"end\" FROM quotes WHERE id = ?",
@@ -226,7 +226,7 @@ def _quote_items(con: sqlite3.Connection, quote_ids: list[int]) -> list[dict]:
     return _order(out)
 
 
-def _figure_items(con: sqlite3.Connection, amount_ids: list[int]) -> list[dict]:
+def _figure_items(con: Connection, amount_ids: list[int]) -> list[dict]:
     out = []
     for mid in amount_ids:
         m = con.execute("SELECT id, article_id, text, value, unit, object, per, source, approximate, start, \"end\" "
@@ -239,14 +239,25 @@ def _figure_items(con: sqlite3.Connection, amount_ids: list[int]) -> list[dict]:
     return _order(out)
 
 
-def _safe(con: sqlite3.Connection, sql: str, args: tuple = ()) -> list:
+# In id order: what SQLite returns through the cluster index, and PostgreSQL only when asked.
+def _quote_ids(con: Connection, cluster_id: int) -> list[int]:
+    return [r[0] for r in con.execute("SELECT quote_id FROM quote_links WHERE cluster_id = ? ORDER BY quote_id",
+                                      (cluster_id,))]
+
+
+def _amount_ids(con: Connection, cluster_id: int) -> list[int]:
+    return [r[0] for r in con.execute("SELECT amount_id FROM figure_links WHERE cluster_id = ? ORDER BY amount_id",
+                                      (cluster_id,))]
+
+
+def _safe(con: Connection, sql: str, args: tuple = ()) -> list:
     try:
         return con.execute(sql, args).fetchall()
-    except sqlite3.OperationalError:  # a store older than the corpus tables
+    except missing_table():  # a store older than the corpus tables
         return []
 
 
-def trace_quote(con: sqlite3.Connection, query: str, *, limit: int = 20) -> list[dict]:
+def trace_quote(con: Connection, query: str, *, limit: int = 20) -> list[dict]:
     """Quote clusters (and unclustered quotes) matching ``query`` by content."""
     toks = words(query)
     if not toks:
@@ -273,7 +284,7 @@ def trace_quote(con: sqlite3.Connection, query: str, *, limit: int = 20) -> list
             if cid in seen_clusters:
                 continue
             seen_clusters.add(cid)
-            ids = [r[0] for r in con.execute("SELECT quote_id FROM quote_links WHERE cluster_id = ?", (cid,))]
+            ids = _quote_ids(con, cid)
             c = con.execute("SELECT speaker_id, speaker, text FROM quote_clusters WHERE id = ?", (cid,)).fetchone()
             speaker_id, speaker, ctext = c
         else:
@@ -291,7 +302,7 @@ def trace_quote(con: sqlite3.Connection, query: str, *, limit: int = 20) -> list
     return results
 
 
-def trace_figure(con: sqlite3.Connection, value: float, rest: set[str], *, limit: int = 20) -> list[dict]:
+def trace_figure(con: Connection, value: float, rest: set[str], *, limit: int = 20) -> list[dict]:
     """Figure clusters (and unclustered amounts) with this value; ``rest`` (words of the query
     besides the number) must meet the figure's object, unit or sentence when given."""
     results: list[dict] = []
@@ -309,7 +320,7 @@ def trace_figure(con: sqlite3.Connection, value: float, rest: set[str], *, limit
         link = _safe(con, "SELECT cluster_id FROM figure_links WHERE amount_id = ?", (mid,))
         if link:
             cid = link[0][0]
-            ids = [r[0] for r in con.execute("SELECT amount_id FROM figure_links WHERE cluster_id = ?", (cid,))]
+            ids = _amount_ids(con, cid)
         else:
             cid, ids = None, [mid]
         seen.update(ids)
@@ -318,8 +329,9 @@ def trace_figure(con: sqlite3.Connection, value: float, rest: set[str], *, limit
         if cid is not None:
             for oid, story_id, sim in con.execute(
                     "SELECT other_id, story_id, similarity FROM figure_conflicts WHERE cluster_id = ? UNION "
-                    "SELECT cluster_id, story_id, similarity FROM figure_conflicts WHERE other_id = ?", (cid, cid)):
-                other = [r[0] for r in con.execute("SELECT amount_id FROM figure_links WHERE cluster_id = ?", (oid,))]
+                    "SELECT cluster_id, story_id, similarity FROM figure_conflicts WHERE other_id = ? ORDER BY 1",
+                    (cid, cid)):
+                other = _amount_ids(con, oid)
                 oitems = _figure_items(con, other)
                 if oitems:
                     conflicts.append({"cluster_id": oid, "value": oitems[0]["value"], "story_id": story_id,
@@ -334,7 +346,7 @@ def trace_figure(con: sqlite3.Connection, value: float, rest: set[str], *, limit
     return results
 
 
-def trace(con: sqlite3.Connection, query: str, *, kind: str | None = None, limit: int = 20) -> list[dict]:
+def trace(con: Connection, query: str, *, kind: str | None = None, limit: int = 20) -> list[dict]:
     """Where a quote or a figure travelled.  ``kind`` forces "quote" or "figure"; by default
     a short query with a number is a figure, anything else a quote."""
     fig = parse_figure(query) if kind in (None, "figure") else None
@@ -347,14 +359,14 @@ def trace(con: sqlite3.Connection, query: str, *, kind: str | None = None, limit
     return trace_quote(con, query, limit=limit)
 
 
-def conflicts(con: sqlite3.Connection, *, limit: int = 100) -> list[dict]:
+def conflicts(con: Connection, *, limit: int = 100) -> list[dict]:
     """Every flagged pair of conflicting figures, with their first appearances."""
     out = []
     for a, b, story_id, sim in _safe(con, "SELECT cluster_id, other_id, story_id, similarity FROM figure_conflicts "
                                           "ORDER BY story_id, cluster_id LIMIT ?", (limit,)):
         pair = []
         for cid in (a, b):
-            ids = [r[0] for r in con.execute("SELECT amount_id FROM figure_links WHERE cluster_id = ?", (cid,))]
+            ids = _amount_ids(con, cid)
             items = _figure_items(con, ids)
             pair.append({"cluster_id": cid, "value": items[0]["value"] if items else None,
                          "first": items[0] if items else None, "appearances": len(items)})
