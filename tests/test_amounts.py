@@ -229,3 +229,14 @@ def test_rises_and_falls_carry_their_direction_levels_do_not():
     assert changes("The deficit fell by $3 billion.") == [(3e9, "down")]
     assert changes("The deficit fell to $3 billion.") == [(3e9, None)]
     assert changes("The school has 450 pupils.") == [(450.0, None)]
+
+
+@pytest.mark.parametrize("text, needle, unit", [
+    ("Shares in the retailer closed at 125.8 p.", "125.8", "pence"),
+    ("The oil has a 12 C melting point.", "12", "degree Celsius"),
+    ("Storage fell to 16 billion b.", "16 billion", "b"),
+])
+def test_a_lone_letter_after_a_number_is_a_unit_symbol_not_the_counted_noun(text, needle, unit):
+    a = one(text, needle)
+    assert a.unit == unit
+    assert a.object is None or len(a.object.rstrip(".")) > 1  # never the letter itself

@@ -162,6 +162,14 @@ class AmountContext:
                 return
         if tok is None or tok.idx != pos or not tok.text[:1].isalpha():
             return
+        if re.fullmatch(r"[^\W\d_]\.?", tok.text):
+            # a lone letter ('125.8 p.', '12 C melting point') is a unit symbol, never the
+            # counted noun: a known symbol by its name, else the letter as written
+            letter = tok.text.rstrip(".")
+            known = U.match_unit(letter, 0, glued=True)
+            d.unit = known[0] if known and known[2] == len(letter) else letter
+            d.end = max(d.end, tok.idx + len(letter))
+            return
         if tok.lower_ in ("of", "last", "next", "this", "that", "each", "every", "per", "a",
                           "an", "the", "these", "those", "or", "and", "to"):
             return
