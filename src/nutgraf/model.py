@@ -104,7 +104,9 @@ class Amount:
     # the written number ("some 98,000", "thousands"); value is None when vague
     value_text: str | None = None
     lower_bound: float | None = None
-    upper_bound: float | None = None  # ranges: value is the lower end
+    # ranges, as written: value is the first end; a movement ('fell from 5.2 to 4.9 percent')
+    # keeps its order (lower_bound 5.2, upper_bound 4.9), as NewsQuant annotates it
+    upper_bound: float | None = None
     source_span: tuple[int, int] | None = None
     vague: bool = False
     change: str | None = None  # "up" | "down" when the amount is a rise or fall ('rose by 5%')
