@@ -210,6 +210,14 @@ def test_cli_flags_are_documented():
     assert "--refetch" in result.output and "--user-agent TEXT" in result.output
 
 
+@pytest.mark.parametrize("bad", ["", "   ", "bot\r\nX-Evil: 1"])
+def test_cli_refuses_an_empty_or_multi_line_user_agent(tmp_path, bad):
+    result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", str(tmp_path / "u.db"),
+                                       "--user-agent", bad])
+    assert result.exit_code == 2 and "--user-agent" in result.output
+    assert not (tmp_path / "u.db").exists()
+
+
 def test_cli_refetch_and_user_agent(site, tmp_path):
     lst = _url_list(tmp_path, site, ["/a1.html", "/a2.html"])
     args = ["ingest", lst, "--db", str(tmp_path / "c.db"), "--allow-private", "--rate", "0", "--workers", "1",

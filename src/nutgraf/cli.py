@@ -506,6 +506,8 @@ def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry
     if dask_address and workers:
         raise click.UsageError("--workers and --dask exclude each other (with --dask the cluster's "
                                "workers do the work).")
+    if user_agent is not None and (not user_agent.strip() or any(c in user_agent for c in "\r\n")):
+        raise click.BadParameter("must be a non-empty single line", param_hint="--user-agent")
     workers = workers or (1 if dask_address else _default_workers())
     fetch = FetchOptions(allow_private=allow_private, rate=rate, timeout=fetch_timeout,
                          total_timeout=max(60.0, 6 * fetch_timeout),
