@@ -61,15 +61,19 @@ def pg_sql(sql: str) -> str:
 class PgConnection:
     """A psycopg 3 connection (or ``PostgresStore.conn``) that takes SQLite-style statements.
     Every call passes parameters (an empty tuple at least), so psycopg always reads the
-    statement's placeholders and a doubled ``%`` always comes back as one."""
+    statement's placeholders and a doubled ``%`` always comes back as one.  ``row_factory``
+    (a psycopg row factory) shapes the rows ``execute`` returns; by default, the connection's."""
 
-    __slots__ = ("_conn",)
+    __slots__ = ("_conn", "_row_factory")
 
-    def __init__(self, conn: Any) -> None:
+    def __init__(self, conn: Any, row_factory: Any = None) -> None:
         self._conn = conn
+        self._row_factory = row_factory
 
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Cursor:
-        return self._conn.execute(pg_sql(sql), params)
+        if self._row_factory is None:
+            return self._conn.execute(pg_sql(sql), params)
+        return self._conn.cursor(row_factory=self._row_factory).execute(pg_sql(sql), params)
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]], /) -> None:
         with self._conn.cursor() as cur:

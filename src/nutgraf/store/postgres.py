@@ -522,6 +522,27 @@ def _plain_query(query: str) -> tuple[str, list[str]]:
     return " && ".join(f"phraseto_tsquery('{TS_CONFIG}', %s)" for _ in words), words
 
 
+def tsquery(query: str, mark: str = "%s") -> tuple[str, list[str]]:
+    """An FTS5-style query as a tsquery SQL expression and its parameters, as ``search``
+    reads it: a malformed query matches its words as typed.  ``mark`` is the placeholder to
+    write (``?`` for a caller whose statements go through ``corpus.sql.pg_sql``); the
+    generated SQL holds no other ``%s``, so replacing it is safe."""
+    try:
+        sql, params = _fts_query(query)
+    except _QueryError:
+        sql, params = _plain_query(query)
+    return (sql if mark == "%s" else sql.replace("%s", mark)), params
+
+
+def article_fts() -> _Fts:
+    """The full-text index over ``articles`` (its ``vector()`` is what a search must repeat
+    exactly for the GIN index to serve it)."""
+    for f in _schema().fts.values():
+        if f.table == "articles":
+            return f
+    return _Fts("articles_fts", ("title", "text"), "articles", "id")
+
+
 # --------------------------------------------------------------------------- the store
 
 
@@ -768,12 +789,8 @@ class PostgresStore(StoreBase):
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         cur = self._raw.cursor(row_factory=dict_row)
         if query and query.strip():
-            fts = self._article_fts()
-            vec = fts.vector("a")
-            try:
-                tsq, qargs = _fts_query(query)
-            except _QueryError:
-                tsq, qargs = _plain_query(query)
+            vec = article_fts().vector("a")
+            tsq, qargs = tsquery(query)
             sql = (f"WITH q AS (SELECT {tsq} AS q), hits AS (SELECT a.id, -ts_rank({vec}, q.q) AS score"
                    f" FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where) +
                    " ORDER BY score, a.id LIMIT %s)"
@@ -787,12 +804,6 @@ class PostgresStore(StoreBase):
                    " ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT %s")
             rows = cur.execute(sql, [*args, limit]).fetchall()
         return [dict(r) for r in rows]
-
-    def _article_fts(self) -> _Fts:
-        for f in self._schema.fts.values():
-            if f.table == "articles":
-                return f
-        return _Fts("articles_fts", ("title", "text"), "articles", "id")
 
     def article_ids(self) -> list[int]:
         return [r[0] for r in self._raw.execute("SELECT id FROM articles ORDER BY id")]
@@ -852,4 +863,4 @@ def is_postgres_url(path: object) -> bool:
     return str(path).startswith(URL_PREFIXES)
 
 
-__all__ = ["PostgresStore", "is_postgres_url", "postgres_ddl", "redact", "split_statements"]
+__all__ = ["PostgresStore", "article_fts", "is_postgres_url", "postgres_ddl", "redact", "split_statements", "tsquery"]

@@ -8,11 +8,13 @@
   ``/stories`` and ``/story/{id}`` (when the store has stories), CSV at
   ``/api/quotes.csv`` and ``/api/figures.csv``.
 
-The store is opened read-only (SQLite ``mode=ro`` plus ``PRAGMA query_only``).  Article
-content is hostile until proven otherwise: every text piece is escaped, no template prints
-content with ``|safe`` (the highlighted article is built from escaped pieces in
-``highlight.py``), links are made only from http(s) URLs, and every response carries a
-Content-Security-Policy without ``unsafe-inline`` (scripts and styles from ``/static`` only).
+The store, SQLite or PostgreSQL, is opened read-only (SQLite ``mode=ro`` plus ``PRAGMA
+query_only``; on PostgreSQL ``default_transaction_read_only``), one connection per thread of
+the server's pool (``corpus.Corpus``).  Article content is hostile until proven otherwise:
+every text piece is escaped, no template prints content with ``|safe`` (the highlighted
+article is built from escaped pieces in ``highlight.py``), links are made only from http(s)
+URLs, and every response carries a Content-Security-Policy without ``unsafe-inline`` (scripts
+and styles from ``/static`` only).
 """
 
 from __future__ import annotations

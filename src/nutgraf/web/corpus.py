@@ -1,8 +1,20 @@
 """Read-only queries behind the web UI and the JSON API.
 
-Every function takes a ``sqlite3.Connection`` opened read-only (``Corpus.conn()``) and returns
-plain dicts and lists, ready for ``json`` and for the templates alike, so a page and its API
-route always show the same data.
+Every function takes a connection opened read-only (``Corpus.conn()``) and returns plain
+dicts and lists, ready for ``json`` and for the templates alike, so a page and its API route
+always show the same data.
+
+Two backends, one set of queries:
+
+- **SQLite**: the ``sqlite3.Connection`` itself (rows are ``sqlite3.Row``), unwrapped: the
+  pages' latency budget is measured there (``bench/web.py``).
+- **PostgreSQL**: ``corpus.sql.PgConnection`` over the store's psycopg connection, which
+  takes the same SQLite-style statements (``?`` placeholders) and hands back rows that behave
+  like ``sqlite3.Row`` (``_Row``).
+
+The queries are written in the SQL both accept (subqueries named, integer sums cast, where
+NULLs sort said outright); what each spells its own way is in :class:`Dialect`, and search
+has a variant per backend (FTS5 on SQLite, the store's tsvector index on PostgreSQL).
 
 Parts of the store written by corpus passes (``articles.syndication_group``,
 ``articles.story_id``, a ``stories`` table) are optional: ``Features`` says which are there,
@@ -11,13 +23,26 @@ and everything that needs one of them is skipped when it is absent.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nutgraf.store import StoreError, open_store
+from nutgraf.store.postgres import TS_CONFIG, PostgresStore, article_fts, tsquery
+
+if TYPE_CHECKING:
+    # imported when a PostgreSQL store is opened: the nutgraf.corpus package brings in the
+    # corpus passes, which a server on SQLite never runs
+    from typing import TypeAlias
+
+    from nutgraf.corpus.sql import PgConnection
+
+    Conn: TypeAlias = sqlite3.Connection | PgConnection
 
 # Private-use characters mark FTS5 highlights; the web layer turns them into <mark> after
 # escaping everything else (see ``highlight.marked_html``).
@@ -27,6 +52,72 @@ HL_CLOSE = "\ue001"
 PER_PAGE = 20
 MAX_PER_PAGE = 200
 CSV_MAX_ROWS = 1_000_000
+
+# PostgreSQL has no cheap ``PRAGMA schema_version``: its optional parts are looked up again
+# at most this often (a corpus pass adding them shows within that many seconds).
+PG_FEATURES_TTL_S = 2.0
+
+
+# --------------------------------------------------------------------------- dialects
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What the web's SQL spells differently on each backend."""
+
+    like: str  # a LIKE that ignores ASCII case (SQLite's LIKE does; PostgreSQL's does not)
+    collate: str  # after a text sort key: code-point order, as SQLite's default BINARY collation
+
+    def ordered(self, expr: str) -> str:
+        """``expr`` as a sort key in SQLite's order.  Only for free text (names, sites):
+        ISO dates sort the same under any collation, and numbers take none."""
+        return expr + self.collate
+
+    def contains(self, *cols: str) -> str:
+        """SQL: one of ``cols`` contains a ``_like()`` pattern (one ``?`` per column)."""
+        return "(" + " OR ".join(f"{c} {self.like} ? ESCAPE '\\'" for c in cols) + ")"
+
+
+SQLITE = Dialect(like="LIKE", collate="")
+POSTGRES = Dialect(like="ILIKE", collate=' COLLATE "C"')
+
+
+def dialect(conn: Conn) -> Dialect:
+    return SQLITE if isinstance(conn, sqlite3.Connection) else POSTGRES
+
+
+# --------------------------------------------------------------------------- PostgreSQL rows
+
+
+class _Row(tuple):
+    """A PostgreSQL result row with what the queries use of ``sqlite3.Row``: by position, by
+    column name, ``keys()`` and so ``dict(row)`` (a repeated name gives its first column, as
+    with ``sqlite3.Row``).  ``_row_class`` makes one subclass per column list."""
+
+    __slots__ = ()
+    _index: dict[str, int] = {}
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._index[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+@functools.lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> type[_Row]:
+    index: dict[str, int] = {}
+    for i, name in enumerate(names):
+        index.setdefault(name, i)
+    return type("Row", (_Row,), {"__slots__": (), "_index": index})
+
+
+def _pg_rows(cursor: Any) -> Callable[[Sequence[Any]], Any]:
+    """psycopg row factory: the rows of a statement as the ``_Row`` class of its columns."""
+    desc = cursor.description
+    return _row_class(tuple(c.name for c in desc)) if desc else tuple
 
 
 # --------------------------------------------------------------------------- connections
@@ -59,29 +150,70 @@ class Features:
 
 _MEMBER_TABLES = (("corpus_articles", "article_id"), ("articles", "id"), ("story_articles", "article_id"),
                   ("article_stories", "article_id"), ("story_members", "article_id"))
+_FEATURE_TABLES = tuple(t for t, _ in _MEMBER_TABLES) + ("stories",)
+
+# The columns of the tables and views named in the array ``?``, in the schema the store's
+# tables are in.  From the catalog, not from ``PRAGMA table_info`` on the store's connection,
+# which answers with the declared schema: here a table may be missing.
+_PG_COLUMNS = ("SELECT c.relname::text, a.attname::text FROM pg_class c"
+               " JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid"
+               " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v', 'm', 'p', 'f')"
+               " AND a.attnum > 0 AND NOT a.attisdropped AND c.relname::text = ANY(?)")
 
 
-def detect_features(conn: sqlite3.Connection) -> Features:
+def _columns(conn: Conn) -> dict[str, frozenset[str]]:
+    """The columns of each of ``_FEATURE_TABLES`` that exists."""
+    if dialect(conn) is POSTGRES:
+        found: dict[str, set[str]] = {}
+        for table, col in conn.execute(_PG_COLUMNS, (list(_FEATURE_TABLES),)):
+            found.setdefault(table, set()).add(col)
+        return {t: frozenset(cols) for t, cols in found.items()}
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    return {t: frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({t})"))
+            for t in _FEATURE_TABLES if t in tables}
+
+
+def detect_features(conn: Conn) -> Features:
+    columns = _columns(conn)
     synd = story = None
     synd_cols: frozenset[str] = frozenset()
     for table, col in _MEMBER_TABLES:
-        if table not in tables:
-            continue
-        cols = frozenset(r[1] for r in conn.execute(f"PRAGMA table_info({table})"))
+        cols = columns.get(table, frozenset())
         if col not in cols:
             continue
         if synd is None and "syndication_group" in cols:
             synd, synd_cols = (table, col), cols
         if story is None and "story_id" in cols:
             story = (table, col)
-    has_stories = "stories" in tables and "id" in {r[1] for r in conn.execute("PRAGMA table_info(stories)")}
+    has_stories = "id" in columns.get("stories", frozenset())
     return Features(syndication=synd, syndication_columns=synd_cols, story=story, stories=has_stories)
+
+
+def _schema_version(conn: Conn) -> int:
+    """A number that changes when the schema may have: SQLite's own counter; on PostgreSQL,
+    the current ``PG_FEATURES_TTL_S`` time slot."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn.execute("PRAGMA schema_version").fetchone()[0]
+    return int(time.monotonic() // PG_FEATURES_TTL_S)
+
+
+def _web_connection(store: Any) -> Conn:
+    if isinstance(store, PostgresStore):
+        from nutgraf.corpus.sql import PgConnection
+
+        # open_store(readonly=True) made it autocommit with default_transaction_read_only on
+        return PgConnection(store.conn, row_factory=_pg_rows)
+    conn = getattr(store, "conn", None)
+    if not isinstance(conn, sqlite3.Connection):
+        raise StoreError("nutgraf serve reads SQLite and PostgreSQL stores only")
+    conn.execute("PRAGMA query_only = ON")
+    return conn
 
 
 class Corpus:
     """A store opened read-only, one connection per thread (the server runs sync routes in a
-    thread pool; SQLite connections stay in the thread that made them)."""
+    thread pool; a SQLite connection stays in the thread that made it, and a psycopg
+    connection runs one statement at a time)."""
 
     def __init__(self, path: str) -> None:
         self.path = str(path)
@@ -89,16 +221,19 @@ class Corpus:
         self._features: tuple[int, Features] | None = None
         self.conn()  # fail now, with the store's own message, if it cannot be opened
 
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Conn:
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or (not isinstance(conn, sqlite3.Connection) and self._local.store.conn.closed):
+            # (again, on PostgreSQL, once the server dropped this thread's connection: a
+            # restart fails the request that met it, not every later one in the thread)
+            if conn is not None:
+                self._local.store.close()
             store = open_store(self.path, readonly=True)
-            conn = getattr(store, "conn", None)
-            if not isinstance(conn, sqlite3.Connection):
+            try:
+                conn = _web_connection(store)
+            except BaseException:
                 store.close()
-                raise StoreError("nutgraf serve reads SQLite stores only for now (the web queries use "
-                                 "SQLite FTS5); export the PostgreSQL store or serve a SQLite copy")
-            conn.execute("PRAGMA query_only = ON")
+                raise
             self._local.store = store
             self._local.conn = conn
         return conn
@@ -107,7 +242,7 @@ class Corpus:
         """The optional parts, looked up again whenever the schema changed (a corpus pass may
         add them while the server runs)."""
         conn = self.conn()
-        version = conn.execute("PRAGMA schema_version").fetchone()[0]
+        version = _schema_version(conn)
         cached = self._features
         if cached is None or cached[0] != version:
             cached = (version, detect_features(conn))
@@ -151,80 +286,135 @@ def _date_filters(where: list[str], args: list[Any], since: str | None, until: s
         args += [len(until), until]
 
 
-def _site_filter(where: list[str], args: list[Any], site: str | None) -> None:
+def _site_filter(d: Dialect, where: list[str], args: list[Any], site: str | None,
+                 cols: tuple[str, str] = ("a.site_name", "a.url")) -> None:
     if site:
-        where.append("(a.site_name LIKE ? ESCAPE '\\' OR a.url LIKE ? ESCAPE '\\')")
-        args += [_like(site), _like(site)]
+        where.append(d.contains(*cols))
+        args += [_like(site)] * len(cols)
 
 
-def counts(conn: sqlite3.Connection) -> dict[str, int]:
+def counts(conn: Conn) -> dict[str, int]:
     out = {}
     for table in ("articles", "entities", "quotes", "amounts"):
         out[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     return out
 
 
-def sites(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+def sites(conn: Conn) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(
         "SELECT site_name AS name, count(*) AS articles FROM articles WHERE site_name IS NOT NULL"
-        " GROUP BY site_name ORDER BY articles DESC, site_name LIMIT 200")]
+        f" GROUP BY site_name ORDER BY articles DESC, {dialect(conn).ordered('site_name')} LIMIT 200")]
 
 
 # --------------------------------------------------------------------------- search
 
 SEARCH_SORTS = ("relevance", "newest", "oldest")
+_SEARCH_COLS = "a.id, a.title, a.published, a.url, a.site_name, a.words"
+_ORDER_DATE = {"newest": "a.published IS NULL, a.published DESC, a.id DESC",
+               "oldest": "a.published IS NULL, a.published, a.id"}
+
+# ts_headline options: the whole title, and one passage of the text about as long as FTS5's
+# snippet of 24 tokens, with the same markers.
+_PG_TITLE_HL = f'StartSel="{HL_OPEN}", StopSel="{HL_CLOSE}", HighlightAll=true'
+_PG_SNIPPET = (f'StartSel="{HL_OPEN}", StopSel="{HL_CLOSE}", MaxWords=24, MinWords=12, MaxFragments=1,'
+               ' FragmentDelimiter=" … "')
+# ts_rank's weights for D, C, B (the text), A (the title): the title counts four times the
+# text, as bm25(articles_fts, 4.0, 1.0) has it.
+_PG_WEIGHTS = "'{0.1, 0.2, 0.25, 1.0}'"
 
 
-def search(conn: sqlite3.Connection, feats: Features, q: str | None = None, *, site: str | None = None,
+def _search_filters(d: Dialect, feats: Features, site: str | None, since: str | None, until: str | None,
+                    entity: str | None, speaker: str | None, story: int | None) -> tuple[list[str], list[Any]]:
+    """SQL conditions over ``articles a`` and their arguments."""
+    where: list[str] = []
+    args: list[Any] = []
+    _site_filter(d, where, args, site)
+    _date_filters(where, args, since, until)
+    if entity:
+        where.append(f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND"
+                     f" {d.contains('e.name', 'e.aliases')})")
+        args += [_like(entity), _like(entity)]
+    if speaker:
+        where.append(f"EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND {d.contains('q.speaker')})")
+        args.append(_like(speaker))
+    if story is not None and feats.has_stories:
+        where.append(f"a.id IN (SELECT article_id FROM ({feats.story_members()}) AS sm WHERE story_id = ?)")
+        args.append(story)
+    return where, args
+
+
+def _sqlite_hits(conn: sqlite3.Connection, query: str, where: list[str], args: list[Any], order: str,
+                 per_page: int, offset: int) -> tuple[int, list[Any]]:
+    """(total, the page's rows) for an FTS5 query; one that is not FTS5 syntax (a stray quote,
+    "U.S.") searches its words as they are."""
+    base = ("FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
+            + "".join(f" AND {w}" for w in where))
+    sql = (f"SELECT {_SEARCH_COLS}, highlight(articles_fts, 0, '{HL_OPEN}', '{HL_CLOSE}') AS title_hl,"
+           f" snippet(articles_fts, 1, '{HL_OPEN}', '{HL_CLOSE}', ' … ', 24) AS snippet,"
+           f" bm25(articles_fts, 4.0, 1.0) AS score {base} ORDER BY {order} LIMIT ? OFFSET ?")
+    used = query
+    try:
+        total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
+    except sqlite3.OperationalError:
+        used = _fts_safe(query)
+        total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
+    rows = conn.execute(sql, [used, *args, per_page, offset]).fetchall() if total else []
+    return total, rows
+
+
+def _pg_hits(conn: PgConnection, query: str, where: list[str], args: list[Any], order: str, per_page: int,
+             offset: int) -> tuple[int, list[Any]]:
+    """(total, the page's rows) on PostgreSQL: the same query syntax, read as ``nutgraf
+    search`` reads it there; ``score`` is ``-ts_rank`` (lower is better, as bm25).  The
+    total comes with the page (each match's vector is computed from its text, so one pass
+    over the matches, not two), and the headlines, costly too, only for the page's rows."""
+    vec = article_fts().vector("a")
+    tsq, qargs = tsquery(query, mark="?")
+    base = f"FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where)
+    with_q = f"WITH q AS (SELECT {tsq} AS q)"
+    sql = (f"{with_q}, hits AS (SELECT a.id, -ts_rank({_PG_WEIGHTS}, {vec}, q.q) AS score,"
+           f" count(*) OVER () AS total {base} ORDER BY {order} LIMIT ? OFFSET ?)"
+           f" SELECT {_SEARCH_COLS}, ts_headline('{TS_CONFIG}'::regconfig, a.title, q.q, ?) AS title_hl,"
+           f" ts_headline('{TS_CONFIG}'::regconfig, a.text, q.q, ?) AS snippet, hits.score, hits.total"
+           f" FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY {order}")
+    rows = [dict(r) for r in conn.execute(sql, [*qargs, *args, per_page, offset, _PG_TITLE_HL, _PG_SNIPPET])]
+    if rows:
+        total = rows[0]["total"]
+        for r in rows:
+            del r["total"]
+        return total, rows
+    if not offset:
+        return 0, []
+    # a page past the last one: no row to carry the total
+    return conn.execute(f"{with_q} SELECT count(*) {base}", [*qargs, *args]).fetchone()[0], []
+
+
+def search(conn: Conn, feats: Features, q: str | None = None, *, site: str | None = None,
            since: str | None = None, until: str | None = None, entity: str | None = None,
            speaker: str | None = None, story: int | None = None, sort: str = "relevance", page: int = 1,
            per_page: int = PER_PAGE) -> dict[str, Any]:
     """Articles matching an FTS5 query and filters, with highlighted snippets.  ``snippet`` and
     ``title_hl`` carry HL_OPEN/HL_CLOSE around matched words."""
     page, per_page, offset = _page_args(page, per_page)
-    where: list[str] = []
-    args: list[Any] = []
-    _site_filter(where, args, site)
-    _date_filters(where, args, since, until)
-    if entity:
-        where.append("EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND"
-                     " (e.name LIKE ? ESCAPE '\\' OR e.aliases LIKE ? ESCAPE '\\'))")
-        args += [_like(entity), _like(entity)]
-    if speaker:
-        where.append("EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND q.speaker LIKE ? ESCAPE '\\')")
-        args.append(_like(speaker))
-    if story is not None and feats.has_stories:
-        where.append(f"a.id IN (SELECT article_id FROM ({feats.story_members()}) WHERE story_id = ?)")
-        args.append(story)
-    cols = "a.id, a.title, a.published, a.url, a.site_name, a.words"
-    order_date = {"newest": "a.published IS NULL, a.published DESC, a.id DESC",
-                  "oldest": "a.published IS NULL, a.published, a.id"}
+    where, args = _search_filters(dialect(conn), feats, site, since, until, entity, speaker, story)
     query = (q or "").strip()
     if query:
         if sort not in SEARCH_SORTS:
             sort = "relevance"
-        order = "score" if sort == "relevance" else order_date[sort]
-        base = ("FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
-                + "".join(f" AND {w}" for w in where))
-        sql = (f"SELECT {cols}, highlight(articles_fts, 0, '{HL_OPEN}', '{HL_CLOSE}') AS title_hl,"
-               f" snippet(articles_fts, 1, '{HL_OPEN}', '{HL_CLOSE}', ' … ', 24) AS snippet,"
-               f" bm25(articles_fts, 4.0, 1.0) AS score {base} ORDER BY {order} LIMIT ? OFFSET ?")
-        used = query
-        try:
-            total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
-        except sqlite3.OperationalError:
-            # not FTS5 syntax (a stray quote, "U.S."): search the words as they are
-            used = _fts_safe(query)
-            total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
-        rows = conn.execute(sql, [used, *args, per_page, offset]).fetchall() if total else []
+        if isinstance(conn, sqlite3.Connection):
+            order = _ORDER_DATE.get(sort, "score")
+            total, rows = _sqlite_hits(conn, query, where, args, order, per_page, offset)
+        else:  # equal scores by id: PostgreSQL keeps no order among equal keys from one run to the next
+            order = _ORDER_DATE.get(sort, "score, a.id")
+            total, rows = _pg_hits(conn, query, where, args, order, per_page, offset)
     else:
         if sort == "relevance" or sort not in SEARCH_SORTS:
             sort = "newest"
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total = conn.execute(f"SELECT count(*) FROM articles a{clause}", args).fetchone()[0]
         rows = conn.execute(
-            f"SELECT {cols}, a.title AS title_hl, substr(a.text, 1, 240) AS snippet, NULL AS score"
-            f" FROM articles a{clause} ORDER BY {order_date[sort]} LIMIT ? OFFSET ?",
+            f"SELECT {_SEARCH_COLS}, a.title AS title_hl, substr(a.text, 1, 240) AS snippet, NULL AS score"
+            f" FROM articles a{clause} ORDER BY {_ORDER_DATE[sort]} LIMIT ? OFFSET ?",
             [*args, per_page, offset]).fetchall()
     results = []
     for r in rows:
@@ -239,13 +429,14 @@ def search(conn: sqlite3.Connection, feats: Features, q: str | None = None, *, s
 # --------------------------------------------------------------------------- articles
 
 
-def article(conn: sqlite3.Connection, feats: Features, article_id: int) -> dict[str, Any] | None:
+def article(conn: Conn, feats: Features, article_id: int) -> dict[str, Any] | None:
     row = conn.execute(
         "SELECT a.*, c.url AS capture_url, c.content_type, c.size, c.fetched_at, c.origin_kind, c.origin_path,"
         " c.origin_record_id, c.origin_offset, c.origin_line, c.ingested_at"
         " FROM articles a JOIN captures c ON c.id = a.capture_id WHERE a.id = ?", (article_id,)).fetchone()
     if row is None:
         return None
+    d = dialect(conn)
     r = dict(row)
     out: dict[str, Any] = {
         "id": r["id"], "title": r["title"], "url": r["url"], "published": r["published"],
@@ -262,28 +453,28 @@ def article(conn: sqlite3.Connection, feats: Features, article_id: int) -> dict[
         },
     }
     mentions: dict[int, list[list[int]]] = {}
-    for m in conn.execute('SELECT entity_id, start, "end" FROM mentions WHERE article_id = ? ORDER BY start',
+    for m in conn.execute('SELECT entity_id, start, "end" FROM mentions WHERE article_id = ? ORDER BY start, id',
                           (article_id,)):
         mentions.setdefault(m[0], []).append([m[1], m[2]])
     out["entities"] = [
         {"id": e["id"], "name": e["name"], "label": e["label"], "aliases": _loads(e["aliases"], []),
          "mentions": mentions.get(e["id"], [])}
         for e in conn.execute("SELECT id, name, label, aliases FROM entities WHERE article_id = ?"
-                              " ORDER BY mentions DESC, name", (article_id,))]
+                              f" ORDER BY mentions DESC, {d.ordered('name')}, id", (article_id,))]
     out["quotes"] = [
         {"id": q["id"], "text": q["text"], "start": q["start"], "end": q["end"], "kind": q["kind"],
          "speaker": q["speaker"], "speaker_label": q["speaker_label"],
          "speaker_span": None if q["speaker_start"] is None else [q["speaker_start"], q["speaker_end"]],
          "cue": q["cue"], "cue_span": None if q["cue_start"] is None else [q["cue_start"], q["cue_end"]]}
-        for q in conn.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY start", (article_id,))]
+        for q in conn.execute("SELECT * FROM quotes WHERE article_id = ? ORDER BY start, id", (article_id,))]
     out["amounts"] = [
         {"id": m["id"], "text": m["text"], "start": m["start"], "end": m["end"], "value": m["value"],
          "unit": m["unit"], "object": m["object"], "per": m["per"], "approximate": bool(m["approximate"]),
          "vague": bool(m["vague"]), "source": m["source"],
          "source_span": None if m["source_start"] is None else [m["source_start"], m["source_end"]]}
-        for m in conn.execute("SELECT * FROM amounts WHERE article_id = ? ORDER BY start", (article_id,))]
+        for m in conn.execute("SELECT * FROM amounts WHERE article_id = ? ORDER BY start, id", (article_id,))]
     out["dates"] = [dict(d) for d in conn.execute(
-        'SELECT text, start, "end", value, relative, granularity FROM dates WHERE article_id = ? ORDER BY start',
+        'SELECT text, start, "end", value, relative, granularity FROM dates WHERE article_id = ? ORDER BY start, id',
         (article_id,))]
     out["syndicated"] = []
     out["syndication"] = None
@@ -309,8 +500,8 @@ def article(conn: sqlite3.Connection, feats: Features, article_id: int) -> dict[
     return out
 
 
-def story_of(conn: sqlite3.Connection, feats: Features, article_id: int) -> int | None:
-    row = conn.execute(f"SELECT story_id FROM ({feats.story_members()}) WHERE article_id = ? LIMIT 1",
+def story_of(conn: Conn, feats: Features, article_id: int) -> int | None:
+    row = conn.execute(f"SELECT story_id FROM ({feats.story_members()}) AS sm WHERE article_id = ? LIMIT 1",
                        (article_id,)).fetchone()
     return None if row is None else row[0]
 
@@ -318,24 +509,26 @@ def story_of(conn: sqlite3.Connection, feats: Features, article_id: int) -> int 
 # --------------------------------------------------------------------------- entities
 
 
-def entities(conn: sqlite3.Connection, q: str | None = None, label: str | None = None, page: int = 1,
+def entities(conn: Conn, q: str | None = None, label: str | None = None, page: int = 1,
              per_page: int = 50) -> dict[str, Any]:
     page, per_page, offset = _page_args(page, per_page)
+    d = dialect(conn)
     where, args = [], []
     if q:
-        where.append("(name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\')")
+        where.append(d.contains("name", "aliases"))
         args += [_like(q), _like(q)]
     if label:
         where.append("label = ?")
         args.append(label)
     clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM entities{clause} GROUP BY name, label)",
+    total = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM entities{clause} GROUP BY name, label) AS g",
                          args).fetchone()[0]
+    # CAST: PostgreSQL's sum of integers is a numeric (a Decimal), SQLite's an integer
     rows = conn.execute(
-        f"SELECT name, label, count(DISTINCT article_id) AS articles, sum(mentions) AS mentions"
-        f" FROM entities{clause} GROUP BY name, label ORDER BY articles DESC, mentions DESC, name"
-        f" LIMIT ? OFFSET ?", [*args, per_page, offset]).fetchall()
-    labels = [r[0] for r in conn.execute("SELECT DISTINCT label FROM entities ORDER BY label")]
+        f"SELECT name, label, count(DISTINCT article_id) AS articles, CAST(sum(mentions) AS BIGINT) AS mentions"
+        f" FROM entities{clause} GROUP BY name, label ORDER BY articles DESC, mentions DESC,"
+        f" {d.ordered('name')}, {d.ordered('label')} LIMIT ? OFFSET ?", [*args, per_page, offset]).fetchall()
+    labels = [r[0] for r in conn.execute(f"SELECT label FROM entities GROUP BY label ORDER BY {d.ordered('label')}")]
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
             "labels": labels, "results": [dict(r) for r in rows]}
 
@@ -352,7 +545,8 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
-def entity(conn: sqlite3.Connection, name: str, label: str | None = None, limit: int = 200) -> dict[str, Any] | None:
+def entity(conn: Conn, name: str, label: str | None = None, limit: int = 200) -> dict[str, Any] | None:
+    d = dialect(conn)
     args: list[Any] = [name]
     lab = ""
     if label:
@@ -360,7 +554,7 @@ def entity(conn: sqlite3.Connection, name: str, label: str | None = None, limit:
         args.append(label)
     labels = [dict(r) for r in conn.execute(
         f"SELECT e.label, count(DISTINCT e.article_id) AS articles FROM entities e WHERE e.name = ?{lab}"
-        " GROUP BY e.label ORDER BY articles DESC", args)]
+        f" GROUP BY e.label ORDER BY articles DESC, {d.ordered('e.label')}", args)]
     quotes_n = conn.execute("SELECT count(*) FROM quotes WHERE speaker = ?", (name,)).fetchone()[0]
     amounts_n = conn.execute("SELECT count(*) FROM amounts WHERE source = ?", (name,)).fetchone()[0]
     if not labels and not quotes_n and not amounts_n:
@@ -391,15 +585,16 @@ def entity(conn: sqlite3.Connection, name: str, label: str | None = None, limit:
     articles = [dict(r) for r in conn.execute(
         f"SELECT a.id, a.title, a.published, a.site_name, a.url, e.mentions FROM entities e"
         f" JOIN articles a ON a.id = e.article_id WHERE e.name = ?{lab}"
-        f" ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ?", [*args, limit])]
+        f" ORDER BY a.published IS NULL, a.published DESC, a.id, e.id LIMIT ?", [*args, limit])]
     said = [dict(r) for r in conn.execute(
         "SELECT quote_id, article_id, title, published, site_name, kind, cue, quote, start, \"end\""
         " FROM quotes_with_speakers WHERE speaker = ? ORDER BY published IS NULL, published DESC, quote_id LIMIT ?",
         (name, limit))]
+    site = "coalesce(site_name, '(unknown site)')"
     quoted_by = [dict(r) for r in conn.execute(
-        "SELECT coalesce(site_name, '(unknown site)') AS site_name, count(*) AS quotes,"
-        " count(DISTINCT article_id) AS articles FROM quotes_with_speakers WHERE speaker = ?"
-        " GROUP BY coalesce(site_name, '(unknown site)') ORDER BY quotes DESC LIMIT 50", (name,))]
+        f"SELECT {site} AS site_name, count(*) AS quotes, count(DISTINCT article_id) AS articles"
+        f" FROM quotes_with_speakers WHERE speaker = ? GROUP BY {site} ORDER BY quotes DESC, {d.ordered(site)}"
+        " LIMIT 50", (name,))]
     figures = [dict(r) for r in conn.execute(
         "SELECT amount_id, article_id, title, published, site_name, amount, value, unit, object, per,"
         " approximate, start, \"end\" FROM amounts_with_sources WHERE source = ?"
@@ -407,7 +602,8 @@ def entity(conn: sqlite3.Connection, name: str, label: str | None = None, limit:
     with_ = [dict(r) for r in conn.execute(
         f"SELECT e2.name, e2.label, count(DISTINCT e2.article_id) AS articles FROM entities e"
         f" JOIN entities e2 ON e2.article_id = e.article_id AND e2.name != e.name"
-        f" WHERE e.name = ?{lab} GROUP BY e2.name, e2.label ORDER BY articles DESC, e2.name LIMIT 30", args)]
+        f" WHERE e.name = ?{lab} GROUP BY e2.name, e2.label"
+        f" ORDER BY articles DESC, {d.ordered('e2.name')}, {d.ordered('e2.label')} LIMIT 30", args)]
     return {
         "name": name, "label": label, "labels": labels,
         "aliases": [a for a, _ in sorted(aliases.items(), key=lambda kv: (-kv[1], kv[0]))][:30],
@@ -424,33 +620,34 @@ QUOTE_SORTS = {"published": "published", "speaker": "speaker", "kind": "kind", "
                "length": "length(quote)", "id": "quote_id"}
 FIGURE_SORTS = {"published": "published", "source": "source", "value": "value", "unit": "unit",
                 "object": "object", "site": "site_name", "id": "amount_id"}
+_TEXT_SORTS = frozenset({"speaker", "kind", "site", "source", "unit", "object"})  # free text: collated
 
 
-def _order(sorts: dict[str, str], sort: str, direction: str, tie: str) -> tuple[str, str, str]:
+def _order(d: Dialect, sorts: dict[str, str], sort: str, direction: str, tie: str) -> tuple[str, str, str]:
     if sort not in sorts:
         sort = "published"
     direction = "asc" if direction == "asc" else "desc"
     col = sorts[sort]
-    return sort, direction, f"{col} IS NULL, {col} {direction.upper()}, {tie}"
+    key = d.ordered(col) if sort in _TEXT_SORTS else col
+    return sort, direction, f"{col} IS NULL, {key} {direction.upper()}, {tie}"
 
 
-def quotes(conn: sqlite3.Connection, *, speaker: str | None = None, q: str | None = None, kind: str | None = None,
+def quotes(conn: Conn, *, speaker: str | None = None, q: str | None = None, kind: str | None = None,
            site: str | None = None, since: str | None = None, until: str | None = None,
            article: int | None = None, sort: str = "published", direction: str = "desc", page: int = 1,
            per_page: int = 50, everything: bool = False) -> dict[str, Any]:
+    d = dialect(conn)
     where, args = [], []
     if speaker:
-        where.append("speaker LIKE ? ESCAPE '\\'")
+        where.append(d.contains("speaker"))
         args.append(_like(speaker))
     if q:
-        where.append("quote LIKE ? ESCAPE '\\'")
+        where.append(d.contains("quote"))
         args.append(_like(q))
     if kind:
         where.append("kind = ?")
         args.append(kind)
-    if site:
-        where.append("(site_name LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')")
-        args += [_like(site), _like(site)]
+    _site_filter(d, where, args, site, ("site_name", "url"))
     if article is not None:
         where.append("article_id = ?")
         args.append(article)
@@ -459,24 +656,23 @@ def quotes(conn: sqlite3.Connection, *, speaker: str | None = None, q: str | Non
                   page, per_page, everything)
 
 
-def figures(conn: sqlite3.Connection, *, source: str | None = None, q: str | None = None, unit: str | None = None,
+def figures(conn: Conn, *, source: str | None = None, q: str | None = None, unit: str | None = None,
             site: str | None = None, since: str | None = None, until: str | None = None,
             min_value: float | None = None, max_value: float | None = None, article: int | None = None,
             sort: str = "published", direction: str = "desc", page: int = 1, per_page: int = 50,
             everything: bool = False) -> dict[str, Any]:
+    d = dialect(conn)
     where, args = [], []
     if source:
-        where.append("source LIKE ? ESCAPE '\\'")
+        where.append(d.contains("source"))
         args.append(_like(source))
     if q:
-        where.append("(amount LIKE ? ESCAPE '\\' OR object LIKE ? ESCAPE '\\')")
+        where.append(d.contains("amount", "object"))
         args += [_like(q), _like(q)]
     if unit:
         where.append("unit = ?")
         args.append(unit)
-    if site:
-        where.append("(site_name LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')")
-        args += [_like(site), _like(site)]
+    _site_filter(d, where, args, site, ("site_name", "url"))
     if min_value is not None:
         where.append("value >= ?")
         args.append(min_value)
@@ -491,9 +687,9 @@ def figures(conn: sqlite3.Connection, *, source: str | None = None, q: str | Non
                   page, per_page, everything)
 
 
-def _table(conn: sqlite3.Connection, view: str, where: list[str], args: list[Any], sorts: dict[str, str],
+def _table(conn: Conn, view: str, where: list[str], args: list[Any], sorts: dict[str, str],
            sort: str, direction: str, tie: str, page: int, per_page: int, everything: bool) -> dict[str, Any]:
-    sort, direction, order = _order(sorts, sort, direction, tie)
+    sort, direction, order = _order(dialect(conn), sorts, sort, direction, tie)
     clause = (" WHERE " + " AND ".join(where)) if where else ""
     if everything:
         page, per_page, offset = 1, CSV_MAX_ROWS, 0
@@ -506,9 +702,10 @@ def _table(conn: sqlite3.Connection, view: str, where: list[str], args: list[Any
             "sort": sort, "dir": direction, "results": [dict(r) for r in rows]}
 
 
-def units(conn: sqlite3.Connection) -> list[str]:
+def units(conn: Conn) -> list[str]:
     return [r[0] for r in conn.execute(
-        "SELECT unit FROM amounts WHERE unit IS NOT NULL GROUP BY unit ORDER BY count(*) DESC LIMIT 100")]
+        "SELECT unit FROM amounts WHERE unit IS NOT NULL GROUP BY unit"
+        f" ORDER BY count(*) DESC, {dialect(conn).ordered('unit')} LIMIT 100")]
 
 
 # --------------------------------------------------------------------------- stories
@@ -528,11 +725,11 @@ def _story_articles_sql(feats: Features) -> str:
     return feats.story_members()
 
 
-def any_stories(conn: sqlite3.Connection) -> bool:
+def any_stories(conn: Conn) -> bool:
     return conn.execute("SELECT 1 FROM stories LIMIT 1").fetchone() is not None
 
 
-def story_summary(conn: sqlite3.Connection, feats: Features, story_id: Any) -> dict[str, Any] | None:
+def story_summary(conn: Conn, feats: Features, story_id: Any) -> dict[str, Any] | None:
     row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     members = f"({_story_articles_sql(feats)})"
     stats = conn.execute(
@@ -545,7 +742,7 @@ def story_summary(conn: sqlite3.Connection, feats: Features, story_id: Any) -> d
             "last": stats[2], "fields": {k: v for k, v in d.items() if isinstance(v, (str, int, float))}}
 
 
-def stories(conn: sqlite3.Connection, feats: Features, page: int = 1, per_page: int = 20,
+def stories(conn: Conn, feats: Features, page: int = 1, per_page: int = 20,
             min_articles: int = 1) -> dict[str, Any]:
     """Stories with at least ``min_articles`` articles, biggest first, each with its articles
     in time order."""
@@ -554,12 +751,14 @@ def stories(conn: sqlite3.Connection, feats: Features, page: int = 1, per_page: 
                 "min_articles": min_articles}
     page, per_page, offset = _page_args(page, per_page)
     members = f"({_story_articles_sql(feats)})"
-    total = conn.execute(f"SELECT count(*) FROM (SELECT story_id FROM {members} GROUP BY story_id"
-                         " HAVING count(*) >= ?)", (min_articles,)).fetchone()[0]
+    total = conn.execute(f"SELECT count(*) FROM (SELECT story_id FROM {members} AS m GROUP BY story_id"
+                         " HAVING count(*) >= ?) AS s", (min_articles,)).fetchone()[0]
+    # undated stories last: SQLite's DESC puts NULLs there, PostgreSQL's first unless told
     rows = conn.execute(
         f"SELECT m.story_id, count(*) AS n, min(a.published) AS first, max(a.published) AS last"
         f" FROM {members} m JOIN articles a ON a.id = m.article_id GROUP BY m.story_id HAVING count(*) >= ?"
-        f" ORDER BY n DESC, last DESC, m.story_id LIMIT ? OFFSET ?", (min_articles, per_page, offset)).fetchall()
+        f" ORDER BY n DESC, max(a.published) IS NULL, last DESC, m.story_id"
+        " LIMIT ? OFFSET ?", (min_articles, per_page, offset)).fetchall()
     results = []
     for r in rows:
         srow = conn.execute("SELECT * FROM stories WHERE id = ?", (r["story_id"],)).fetchone()
@@ -572,7 +771,7 @@ def stories(conn: sqlite3.Connection, feats: Features, page: int = 1, per_page: 
             "pages": max(1, -(-total // per_page)), "results": results, "min_articles": min_articles}
 
 
-def story(conn: sqlite3.Connection, feats: Features, story_id: int) -> dict[str, Any] | None:
+def story(conn: Conn, feats: Features, story_id: int) -> dict[str, Any] | None:
     if not feats.has_stories:
         return None
     summary = story_summary(conn, feats, story_id)
