@@ -439,7 +439,7 @@ def test_the_store_is_opened_read_only(web):
     web.client.get("/api/search", params={"q": "Lars"})
     assert _sha256(web.db) == web.db_sha256
     assert not web.db.with_name(web.db.name + "-journal").exists()
-    from nutgraf.web.corpus import Corpus
+    from nutgraf.web.connection import Corpus
 
     conn = Corpus(str(web.db)).conn()
     with pytest.raises(sqlite3.OperationalError):

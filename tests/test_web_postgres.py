@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 
 from nutgraf.run.local import ingest
 from nutgraf.web import corpus as cq
+from nutgraf.web.connection import Corpus
 from nutgraf.web.app import create_app
 from test_web_api import Page, _no_active_content
 from webhelp import HOSTILE_TITLE, HOSTILE_WORD, Server, build_store
@@ -280,7 +281,7 @@ def test_postgres_connections_are_per_thread_and_read_only(pg_url: str, lite: Pa
     import psycopg
 
     ingest([str(lite.parent / "corpus")], pg_url, workers=1)
-    corpus = cq.Corpus(pg_url)
+    corpus = Corpus(pg_url)
     with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
         corpus.conn().execute("DELETE FROM articles")
 
@@ -307,7 +308,9 @@ def test_postgres_connections_are_per_thread_and_read_only(pg_url: str, lite: Pa
     assert corpus.conn() is not conn and cq.counts(corpus.conn())["articles"] >= 6
 
     # a store whose corpus tables are dropped while serving: noticed within PG_FEATURES_TTL_S
-    monkeypatch.setattr(cq, "PG_FEATURES_TTL_S", 0.05)
+    from nutgraf.web import connection
+
+    monkeypatch.setattr(connection, "PG_FEATURES_TTL_S", 0.05)
     app = TestClient(create_app(pg_url))
     assert app.get("/api/stats").json()["stories"] is True
     with psycopg.connect(pg_url, autocommit=True) as con:

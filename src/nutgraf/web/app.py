@@ -10,7 +10,7 @@
 
 The store, SQLite or PostgreSQL, is opened read-only (SQLite ``mode=ro`` plus ``PRAGMA
 query_only``; on PostgreSQL ``default_transaction_read_only``), one connection per thread of
-the server's pool (``corpus.Corpus``).  Article content is hostile until proven otherwise:
+the server's pool (``connection.Corpus``).  Article content is hostile until proven otherwise:
 every text piece is escaped, no template prints content with ``|safe`` (the highlighted
 article is built from escaped pieces in ``highlight.py``), links are made only from http(s)
 URLs, and every response carries a Content-Security-Policy without ``unsafe-inline`` (scripts
@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import nutgraf
 from nutgraf.web import apidocs
 from nutgraf.web import corpus as cq
+from nutgraf.web.connection import Corpus
 from nutgraf.web.highlight import article_html, marked_html, plain
 
 HERE = Path(__file__).resolve().parent
@@ -247,7 +248,7 @@ def _nonempty(**params: Any) -> dict[str, Any]:
 
 def create_app(db: str) -> FastAPI:
     """The web app over the store at ``db`` (opened read-only; raises StoreError if it cannot be)."""
-    store = cq.Corpus(db)
+    store = Corpus(db)
     env = make_env()
     app = FastAPI(
         title="nutgraf",
