@@ -25,10 +25,15 @@ the column lists come from SQLite itself: the schema is executed in an in-memory
   ``WITHOUT ROWID`` / ``STRICT`` are dropped;
 - ``CREATE [UNIQUE] INDEX``: as is, column names quoted;
 - ``CREATE VIRTUAL TABLE x USING fts5(cols, content='t', content_rowid='id')`` (external
-  content) becomes a GIN expression index on ``t``: ``to_tsvector('simple', title)`` weighted
-  A plus the other columns weighted B; no extra column, nothing to keep in sync, so the FTS
-  triggers that SQLite needs (any trigger that writes to an FTS table) are dropped.  An FTS5
-  table that holds its own content becomes a plain table with a ``rowid`` and a GIN index;
+  content) becomes a stored generated column ``x_vector`` on ``t`` (``to_tsvector('simple',
+  title)`` weighted A plus the other columns weighted B) with a GIN index ``x_vector_idx`` on
+  it: PostgreSQL keeps the column in step, so the FTS triggers that SQLite needs (any trigger
+  that writes to an FTS table) are dropped, and ranking reads the stored vector instead of
+  computing it again from the text for every match.  It is added with ``ADD COLUMN IF NOT
+  EXISTS``, and the GIN expression index ``x`` of stores made before it is dropped.  An FTS5
+  table that holds its own content becomes a plain table with a ``rowid``, the same column and
+  index.  The column is not among the table's declared columns (``PRAGMA table_info``,
+  ``columns()``, exports): it is the FTS index, not data;
 - ``CREATE VIEW``: ``DROP VIEW IF EXISTS ... CASCADE`` then ``CREATE VIEW`` (in schema order, so
   views over views come back too), with ``alias.end``-style references to
   reserved column names quoted and a few SQLite functions renamed (``ifnull`` → ``coalesce``,
@@ -61,10 +66,10 @@ import functools
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from nutgraf.model import Article
@@ -76,6 +81,7 @@ from nutgraf.store.schema import FACT_TABLES, TABLES
 from nutgraf.store.sqlite import StoreError, _article_record, _json, _span, now
 
 URL_PREFIXES = ("postgresql://", "postgres://")
+_T = TypeVar("_T")
 TS_CONFIG = "simple"
 # Typographic punctuation that a server in the C locale would read as letters ("“We" as one
 # word): read as spaces, whatever the server's locale.
@@ -152,8 +158,25 @@ class _Fts:
     table: str  # the table holding the text (the content table, or the FTS table itself)
     rowid: str  # its key column
 
+    @property
+    def column(self) -> str:
+        """The stored generated column holding ``vector()`` on ``table``.  Named after the FTS
+        table, so that two FTS tables over one content table get a column each."""
+        return f"{self.name}_vector"
+
+    @property
+    def index(self) -> str:
+        """The GIN index on ``column``.  Not ``name``: that is the expression index of stores
+        made before the column (dropped on upgrade), or the FTS table itself (own content)."""
+        return f"{self.name}_vector_idx"
+
+    def stored(self, alias: str = "") -> str:
+        """``column`` as a query names it: what search matches and ranks against."""
+        return f"{alias}.{_quote(self.column)}" if alias else _quote(self.column)
+
     def vector(self, alias: str = "") -> str:
-        """The tsvector expression the GIN index is built on (search must repeat it exactly)."""
+        """The tsvector expression ``column`` is generated from (a search on a store made
+        before the column repeats it)."""
         p = f"{alias}." if alias else ""
         parts = []
         for i, col in enumerate(self.columns):
@@ -344,6 +367,24 @@ def _fts(stmt: str) -> _Fts:
     return _Fts(name, tuple(cols), name, "rowid")
 
 
+def _fts_ddl(f: _Fts) -> list[str]:
+    """The statements for one FTS5 table: its vector as a stored generated column of the
+    table holding the text, and a GIN index on that column (idempotent, as all the DDL)."""
+    ddl: list[str] = []
+    if f.table == f.name:  # FTS5 table holding its own text: a plain table of that name
+        cols = ", ".join(f"{_quote(c)} TEXT" for c in f.columns)
+        ddl.append(f"CREATE TABLE IF NOT EXISTS {_quote(f.name)} (rowid BIGINT PRIMARY KEY, {cols})")
+    # added, not declared with the table: a table made before the column gets it here too
+    ddl.append(f"ALTER TABLE {_quote(f.table)} ADD COLUMN IF NOT EXISTS {_quote(f.column)} tsvector"
+               f" GENERATED ALWAYS AS ({f.vector()}) STORED")
+    if f.table != f.name:
+        # the GIN expression index of stores made before the column, named after the FTS
+        # table (with its own text, that name is the table's, and no such index was made)
+        ddl.append(f"DROP INDEX IF EXISTS {_quote(f.name)}")
+    ddl.append(f"CREATE INDEX IF NOT EXISTS {_quote(f.index)} ON {_quote(f.table)} USING GIN ({_quote(f.column)})")
+    return ddl
+
+
 def _statement_kind(stmt: str) -> list[str]:
     toks = _tokens(stmt)
     return [toks[i].up for i in _sig(toks)[:8]]
@@ -376,12 +417,10 @@ def _schema(script: str = SCHEMA) -> _Schema:
             ddl.append(_create_index(stmt, info))
         elif kw[:2] == ["CREATE", "VIRTUAL"]:
             f = fts[next(n for n in fts if re.search(r"\b" + re.escape(n) + r"\b", stmt))]
-            if f.table == f.name:  # FTS5 table holding its own text
-                cols = ", ".join(f"{_quote(c)} TEXT" for c in f.columns)
-                ddl.append(f"CREATE TABLE IF NOT EXISTS {_quote(f.name)} (rowid BIGINT PRIMARY KEY, {cols})")
+            if f.table == f.name:  # its declared columns: the vector column is the index, not data
                 info[f.name] = [(0, "rowid", "INTEGER", 0, None, 1)] + [
                     (i + 1, c, "TEXT", 0, None, 0) for i, c in enumerate(f.columns)]
-            ddl.append(f"CREATE INDEX IF NOT EXISTS {_quote(f.name)} ON {_quote(f.table)} USING GIN ({f.vector()})")
+            ddl += _fts_ddl(f)
         elif kw[:2] == ["CREATE", "VIEW"] or kw[:4] == ["CREATE", "TEMP", "VIEW"]:
             toks = _tokens(stmt)
             sig = _sig(toks)
@@ -394,7 +433,7 @@ def _schema(script: str = SCHEMA) -> _Schema:
         elif kw[:2] == ["CREATE", "TRIGGER"] or kw[:3] == ["CREATE", "TEMP", "TRIGGER"]:
             body = stmt.split("BEGIN", 1)[-1] if "BEGIN" in stmt.upper() else stmt
             if any(re.search(r"\b" + re.escape(n) + r"\b", body) for n in fts):
-                continue  # keeps an FTS5 index in step: PostgreSQL's expression index needs nothing
+                continue  # keeps an FTS5 index in step: PostgreSQL's generated column needs nothing
             raise StoreError(f"schema: trigger in {stmt[:80]!r}... has no PostgreSQL translation; add one to "
                              "nutgraf/store/postgres.py (PostgreSQL triggers need a function)")
         elif kw[:1] == ["INSERT"]:
@@ -535,12 +574,28 @@ def tsquery(query: str, mark: str = "%s") -> tuple[str, list[str]]:
 
 
 def article_fts() -> _Fts:
-    """The full-text index over ``articles`` (its ``vector()`` is what a search must repeat
-    exactly for the GIN index to serve it)."""
+    """The full-text index over ``articles``: a search matches and ranks against its
+    ``stored()`` column, through :func:`with_fts_vector`."""
     for f in _schema().fts.values():
         if f.table == "articles":
             return f
     return _Fts("articles_fts", ("title", "text"), "articles", "id")
+
+
+def with_fts_vector(fts: _Fts, alias: str, run: Callable[[str], _T]) -> _T:
+    """``run(vec)``, ``vec`` being the SQL for ``fts``'s stored vector (``alias`` naming its
+    table in the query).  A store made before that column, which only readers have opened
+    since (a read-only store cannot add it), has none: ``run`` is then called again with the
+    expression the column would hold, for the same results, computed from each match's text.
+    Autocommit connections only (the failed first statement would end a transaction)."""
+    from psycopg.errors import UndefinedColumn
+
+    try:
+        return run(fts.stored(alias))
+    except UndefinedColumn as exc:
+        if fts.column not in str(exc):
+            raise
+        return run(fts.vector(alias))
 
 
 # --------------------------------------------------------------------------- the store
@@ -595,6 +650,17 @@ class _Rows(list):
 
     def fetchone(self) -> Any:
         return self[0] if self else None
+
+
+def _ranked_sql(vec: str, tsq: str, where: list[str], cols: str) -> str:
+    """``PostgresStore.search`` with a query: the best ``limit`` matches of ``tsq`` by
+    ``ts_rank`` over ``vec``, then a headline for each (it needs the text, so only for those)."""
+    return (f"WITH q AS (SELECT {tsq} AS q), hits AS (SELECT a.id, -ts_rank({vec}, q.q) AS score"
+            f" FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where) +
+            " ORDER BY score, a.id LIMIT %s)"
+            f" SELECT {cols}, ts_headline('{TS_CONFIG}', a.text, q.q, 'StartSel=[, StopSel=], MaxWords=16,"
+            " MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet, hits.score"
+            " FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.score, a.id")
 
 
 class PostgresStore(StoreBase):
@@ -789,15 +855,10 @@ class PostgresStore(StoreBase):
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         cur = self._raw.cursor(row_factory=dict_row)
         if query and query.strip():
-            vec = article_fts().vector("a")
             tsq, qargs = tsquery(query)
-            sql = (f"WITH q AS (SELECT {tsq} AS q), hits AS (SELECT a.id, -ts_rank({vec}, q.q) AS score"
-                   f" FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where) +
-                   " ORDER BY score, a.id LIMIT %s)"
-                   f" SELECT {cols}, ts_headline('{TS_CONFIG}', a.text, q.q, 'StartSel=[, StopSel=], MaxWords=16,"
-                   " MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet, hits.score"
-                   " FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.score, a.id")
-            rows = cur.execute(sql, [*_args(qargs), *args, limit]).fetchall()
+            params = [*_args(qargs), *args, limit]
+            rows = with_fts_vector(article_fts(), "a", lambda vec: cur.execute(
+                _ranked_sql(vec, tsq, where, cols), params).fetchall())
         else:
             sql = (f"SELECT {cols}, substr(a.text, 1, 160) AS snippet, NULL AS score FROM articles a"
                    + (" WHERE " + " AND ".join(where) if where else "") +
@@ -815,12 +876,14 @@ class PostgresStore(StoreBase):
 
         ids = self.article_ids()
         cur = self._raw.cursor(row_factory=dict_row)
+        # the declared columns, not a.*: the stored FTS vector would come along, as text
+        article_cols = ", ".join(f"a.{_quote(c)}" for c in self.columns("articles"))
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
             rows = cur.execute(
-                "SELECT a.*, c.origin_kind, c.origin_path, c.origin_record_id, c.origin_offset, c.origin_line,"
-                " c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id WHERE a.id = ANY(%s)"
-                " ORDER BY a.id", (chunk,)).fetchall()
+                f"SELECT {article_cols}, c.origin_kind, c.origin_path, c.origin_record_id, c.origin_offset,"
+                " c.origin_line, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
+                " WHERE a.id = ANY(%s) ORDER BY a.id", (chunk,)).fetchall()
             facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
             for table in ("entities", "quotes", "amounts", "dates", "mentions"):
                 for r in cur.execute(f"SELECT * FROM {table} WHERE article_id = ANY(%s) ORDER BY id",
@@ -863,4 +926,5 @@ def is_postgres_url(path: object) -> bool:
     return str(path).startswith(URL_PREFIXES)
 
 
-__all__ = ["PostgresStore", "article_fts", "is_postgres_url", "postgres_ddl", "redact", "split_statements", "tsquery"]
+__all__ = ["PostgresStore", "article_fts", "is_postgres_url", "postgres_ddl", "redact", "split_statements", "tsquery",
+           "with_fts_vector"]

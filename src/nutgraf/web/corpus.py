@@ -20,7 +20,7 @@ import json
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from nutgraf.store.postgres import TS_CONFIG, article_fts, tsquery
+from nutgraf.store.postgres import TS_CONFIG, article_fts, tsquery, with_fts_vector
 from nutgraf.web.connection import Dialect, Features, dialect
 
 if TYPE_CHECKING:
@@ -151,10 +151,16 @@ def _sqlite_hits(conn: sqlite3.Connection, query: str, where: list[str], args: l
 def _pg_hits(conn: PgConnection, query: str, where: list[str], args: list[Any], order: str, per_page: int,
              offset: int) -> tuple[int, list[Any]]:
     """(total, the page's rows) on PostgreSQL: the same query syntax, read as ``nutgraf
-    search`` reads it there; ``score`` is ``-ts_rank`` (lower is better, as bm25).  The
-    total comes with the page (each match's vector is computed from its text, so one pass
-    over the matches, not two), and the headlines, costly too, only for the page's rows."""
-    vec = article_fts().vector("a")
+    search`` reads it there; ``score`` is ``-ts_rank`` (lower is better, as bm25), matched
+    and ranked against the store's stored tsvector column."""
+    return with_fts_vector(article_fts(), "a",
+                           lambda vec: _pg_page(conn, vec, query, where, args, order, per_page, offset))
+
+
+def _pg_page(conn: PgConnection, vec: str, query: str, where: list[str], args: list[Any], order: str,
+             per_page: int, offset: int) -> tuple[int, list[Any]]:
+    """``_pg_hits`` over the tsvector ``vec``.  The total comes with the page (one pass over
+    the matches, not two), and the headlines, which need the text, only for the page's rows."""
     tsq, qargs = tsquery(query, mark="?")
     base = f"FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where)
     with_q = f"WITH q AS (SELECT {tsq} AS q)"
@@ -215,9 +221,17 @@ def search(conn: Conn, feats: Features, q: str | None = None, *, site: str | Non
 # --------------------------------------------------------------------------- articles
 
 
+_ARTICLE_COLUMNS = ", ".join(f"a.{c}" for c in (
+    "id", "capture_id", "title", "url", "published", "authors", "site_name", "language", "source_kind",
+    "encoding", "words", "text", "paragraphs", "evidence", "warnings", "nutgraf_version", "settings_hash",
+    "created_at"))
+
+
 def article(conn: Conn, feats: Features, article_id: int) -> dict[str, Any] | None:
     row = conn.execute(
-        "SELECT a.*, c.url AS capture_url, c.content_type, c.size, c.fetched_at, c.origin_kind, c.origin_path,"
+        # the article's columns by name: a.* would also fetch PostgreSQL's stored search vector
+        f"SELECT {_ARTICLE_COLUMNS}, c.url AS capture_url, c.content_type, c.size, c.fetched_at, c.origin_kind,"
+        " c.origin_path,"
         " c.origin_record_id, c.origin_offset, c.origin_line, c.ingested_at"
         " FROM articles a JOIN captures c ON c.id = a.capture_id WHERE a.id = ?", (article_id,)).fetchone()
     if row is None:
