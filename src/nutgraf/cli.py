@@ -635,12 +635,14 @@ _SERVE_HELP = """Browse a database in a web browser, and query it over HTTP.
 Opens the database read-only and serves, at http://HOST:PORT/, pages to
 search the articles, read one with its quotes, figures and names
 highlighted, and explore entities, quotes, figures and stories; and a JSON
-API under /api (OpenAPI at /openapi.json, interactive docs at /docs).
+API under /api (OpenAPI at /openapi.json, a reference page at /docs). The
+database is an SQLite file or a postgresql:// URL.
 
 \b
 Examples:
   nutgraf serve --db demo.db
   nutgraf serve --db news.db --host 0.0.0.0 --port 8080
+  nutgraf serve --db postgresql://user@localhost/news
 """
 
 
