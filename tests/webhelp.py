@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import os
 import shutil
 import socket
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -160,3 +162,77 @@ def web(tmp_path_factory) -> Web:
             _state["web"].client.close()
             _state["server"].stop()
             del _state["web"]
+
+
+# --------------------------------------------------------------------------- reading pages
+
+
+class Page(HTMLParser):
+    """Tags, attributes and the text of every element that has an id (or is a piece of one)."""
+
+    VOID = {"meta", "link", "img", "br", "hr", "input", "source", "area", "base", "col", "embed", "wbr"}
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.stack: list[tuple[str, dict]] = []
+        self.texts: dict[str, str] = {}
+        self.errors: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if tag not in self.VOID:
+            self.stack.append((tag, a))
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1][0] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1][0] if self.stack else 'nothing'}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        for _, a in self.stack:
+            key = a.get("id") or a.get("data-part-of")
+            if key:
+                self.texts[key] = self.texts.get(key, "") + data
+
+    def find(self, tag=None, **attrs):
+        return [a for t, a in self.tags if (tag is None or t == tag)
+                and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+
+def no_active_content(page: Page) -> None:
+    """Only the elements and attributes the templates make: no img/iframe/object/embed/style/
+    base, our one script, our stylesheet and icon, no on* handler, no link other than
+    relative or http(s)."""
+    for tag, attrs in page.tags:
+        assert tag not in ("img", "iframe", "object", "embed", "style", "base", "frame", "video", "audio"), tag
+        if tag == "script":
+            assert attrs == {"src": "/static/app.js", "defer": None}, attrs
+        if tag == "link":
+            assert (attrs.get("href") or "").startswith("/static/"), attrs
+        for name, value in attrs.items():
+            assert not name.startswith("on"), (tag, name, value)
+            assert name != "style", (tag, attrs)
+            if name in ("href", "src", "action", "formaction") and value is not None:
+                assert re.match(r"(/|#|\?|https?://)", value), (tag, name, value)
+
+
+def assert_hostile_page_escaped(html: str) -> "Page":
+    """The article page of the hostile fixture article: well-formed, no active content, and
+    its script and attribute-breaking title shown as escaped text."""
+    page = Page(html)
+    assert not page.errors, page.errors
+    no_active_content(page)
+    assert "&lt;script&gt;alert(3)&lt;/script&gt;" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<script>alert" not in html and "<img" not in html
+    return page
