@@ -86,6 +86,7 @@ def blas_threads(limit: int = 1) -> Iterator[None]:
     """At most ``limit`` threads in numpy's BLAS inside the block.  Ingest runs one process
     per core (``--workers``), so each must multiply on one thread: OpenBLAS would otherwise
     start a thread per core in every worker, and ``--workers 1`` would use every core."""
+    import numpy  # noqa: F401 - the BLAS library must be loaded for its threads to be limited
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=limit, user_api="blas"):

@@ -206,8 +206,10 @@ def _init_worker(parent: int) -> None:
     from nutgraf.facts import nlp
 
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
-    threadpool_limits(limits=1, user_api="blas")  # this process is one worker: one core
     nlp.load()
+    # this process is one worker: one core (after the load, so numpy's BLAS is there to limit,
+    # whatever OPENBLAS_NUM_THREADS the environment had)
+    threadpool_limits(limits=1, user_api="blas")
 
 
 # --------------------------------------------------------------------------- main side
