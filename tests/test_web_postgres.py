@@ -317,3 +317,17 @@ def test_postgres_connections_are_per_thread_and_read_only(pg_url: str, lite: Pa
     art = app.get(f"/api/articles/{seed}").json()
     assert art["story"] is None and art["syndicated"] == [] and art["syndication"] is None
     assert app.get(f"/article/{seed}").status_code == 200 and "no stories" in app.get("/stories").text
+
+
+def test_postgres_server_caps_its_request_threads(pair: Pair) -> None:
+    """One connection per request thread: on PostgreSQL the pool is capped at PG_THREADS;
+    SQLite keeps the server's default."""
+    import anyio.to_thread
+
+    from nutgraf.web.app import PG_THREADS
+
+    def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    assert pair.pg.portal.call(tokens) == PG_THREADS
+    assert pair.lite.portal.call(tokens) == 40

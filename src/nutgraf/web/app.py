@@ -19,12 +19,13 @@ and styles from ``/static`` only).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import math
 import datetime as dt
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, AsyncIterator, Callable, Iterator, Literal
 from urllib.parse import urlencode, urlsplit
 
 import jinja2
@@ -246,11 +247,31 @@ def _nonempty(**params: Any) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the app
 
 
+# Request threads on a PostgreSQL store: each thread holds its own database connection, and
+# the server's default pool (40 threads) would hold as many on a server others share.
+PG_THREADS = 8
+
+
+def _thread_cap(store: Corpus) -> Callable[[FastAPI], Any]:
+    """Lifespan: on PostgreSQL, at most ``PG_THREADS`` request threads (so as many connections)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if store.is_postgres:
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = PG_THREADS
+        yield
+
+    return lifespan
+
+
 def create_app(db: str) -> FastAPI:
     """The web app over the store at ``db`` (opened read-only; raises StoreError if it cannot be)."""
     store = Corpus(db)
     env = make_env()
     app = FastAPI(
+        lifespan=_thread_cap(store),
         title="nutgraf",
         version=nutgraf.__version__,
         description="Read-only API over a nutgraf store: articles, entities, quotes and figures, each "

@@ -219,6 +219,10 @@ class Corpus:
             self._local.conn = conn
         return conn
 
+    @property
+    def is_postgres(self) -> bool:
+        return not isinstance(self.conn(), sqlite3.Connection)
+
     def features(self) -> Features:
         """The optional parts, looked up again whenever the schema changed (a corpus pass may
         add them while the server runs)."""
