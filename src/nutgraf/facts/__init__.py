@@ -1,9 +1,10 @@
-"""Facts over an article's text: entities, quotes with speakers, amounts with sources, dates.
+"""Facts over an article's text: entities, quotes with speakers, amounts with sources, dates,
+places on the map.
 
 Every fact is a span over ``Article.text``.  The passes share one spaCy parse and one
 entity index, in this order: entities (canonical referents) → quotes (speakers resolved
 through the entities) → amounts (sources resolved the same way) → dates (relative ones
-against the publication date).
+against the publication date) → places (the entities' place mentions, geocoded offline).
 
     import nutgraf
     article = nutgraf.analyze(html_bytes, url=...)
@@ -30,6 +31,7 @@ def _fill(article: Article, doc: "Doc") -> Article:
     from nutgraf.facts.amounts import find_amounts
     from nutgraf.facts.dates import find_dates
     from nutgraf.facts.entities import EntityIndex, find_entities
+    from nutgraf.facts.places import find_places
     from nutgraf.facts.quotes import find_quotes
 
     entities = find_entities(doc)
@@ -38,11 +40,12 @@ def _fill(article: Article, doc: "Doc") -> Article:
     article.quotes = find_quotes(doc, index)
     article.amounts = find_amounts(doc, index)
     article.dates = find_dates(doc, article.published)
+    article.places = find_places(article, doc)
     return article
 
 
 def add_facts(article: Article) -> Article:
-    """Fill ``article.entities/.quotes/.amounts/.dates`` from its text (in place; returned)."""
+    """Fill ``article.entities/.quotes/.amounts/.dates/.places`` from its text (in place; returned)."""
     return _fill(article, nlp.parse(article.text))
 
 
