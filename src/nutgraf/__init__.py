@@ -12,10 +12,12 @@ The public API::
 """
 
 from nutgraf.model import (
+    Actor,
     Amount,
     Article,
     DateMention,
     Entity,
+    Event,
     Evidence,
     ExtractionError,
     Paragraph,
@@ -30,10 +32,12 @@ from nutgraf.store import open_store
 __version__ = "0.1.0"
 
 __all__ = [
+    "Actor",
     "Amount",
     "Article",
     "DateMention",
     "Entity",
+    "Event",
     "Evidence",
     "ExtractionError",
     "Paragraph",

@@ -168,6 +168,50 @@ class Place:
 
 
 @dataclass
+class Actor:
+    """One side of an event: the words that name it (a span of ``Article.text``), the
+    canonical entity they belong to, and its CAMEO/PLOVER country (ISO 3166-1 alpha-3) and
+    sector (GOV, MIL, COP, REB, BUS, MED, CVL, IGO ...) where the text gives them."""
+
+    name: str
+    start: int
+    end: int
+    entity: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
+class Event:
+    """Who did what to whom: a PLOVER 2021 ``category`` (and ``mode`` where the codebook
+    defines one), the nearest ``cameo`` code and PLOVER's conflict–cooperation ``score``.
+    ``text``/``start``/``end`` is the trigger ('ordered a partial mobilisation'),
+    ``sentence_start``/``sentence_end`` the sentence it was read from."""
+
+    category: str
+    text: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    mode: str | None = None
+    cameo: str | None = None
+    score: float | None = None
+    source: Actor | None = None
+    target: Actor | None = None
+    place: Place | None = None
+    date: DateMention | None = None
+    negated: bool = False
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+
+@dataclass
 class Article:
     """What extraction makes of one page: clean text plus metadata, each field with its evidence."""
 
@@ -191,6 +235,7 @@ class Article:
     amounts: list[Amount] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
 
     @property
     def words(self) -> int:
