@@ -53,7 +53,9 @@ KIND_WORDS = {
 }
 # Words around a name that are not part of it ('the Verkhny Lars border').
 STRIP_PREFIXES = ("the ", "downtown ", "central ", "greater ", "metro ", "northern ", "southern ",
-                  "eastern ", "western ", "north ", "south ", "east ", "west ")
+                  "eastern ", "western ", "northeast ", "northwest ", "southeast ", "southwest ",
+                  "northeastern ", "northwestern ", "southeastern ", "southwestern ", "north ", "south ",
+                  "east ", "west ", "rural ", "upstate ", "coastal ")
 STRIP_SUFFIXES = tuple(" " + w for w in KIND_WORDS) + (
     " area", " border", " crossing", " checkpoint", " township", " metropolitan area", "'s", " city center")
 
@@ -69,6 +71,7 @@ class Mention:
     start: int
     end: int
     kind: str = "name"  # name | demonym
+    label: str | None = None  # the entity label it was found under (GPE, LOC, FAC, ...); "given" for a caller's span
     candidates: tuple[Candidate, ...] = ()
     container: "Mention | None" = None  # the place named right after it ('X, Y')
     kind_word: int | None = None        # the level a following word names ('Aydin province')
@@ -102,10 +105,17 @@ def _mappable(found: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
     return tuple(c for c in found if c.entry.lat is not None)
 
 
+_ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,4}$")
+
+
 def candidates_for(text: str, gaz: Gazetteer) -> tuple[tuple[Candidate, ...], int | None]:
     """The gazetteer's candidates for a mention's text, trying the forms news wraps names in
-    ('the Verkhny Lars border' → 'Verkhny Lars'); and the level a kind word names."""
+    ('the Verkhny Lars border' → 'Verkhny Lars'); and the level a kind word names.  An
+    acronym ('US', 'NSW', 'HIV', 'E.U') names a country or a first-level division or nothing:
+    never the village that happens to be spelt so ('Eu', 'Hīv')."""
     k = N.key(text)
+    if _ACRONYM.match(text.strip()):
+        return tuple(c for c in _mappable(gaz.lookup(k)) if c.entry.level <= ADMIN1), None
     found = _mappable(gaz.lookup(k))
     if found:
         return found[:MAX_CANDIDATES], None
@@ -236,9 +246,9 @@ class Resolver:
 
     @staticmethod
     def _namesakes(m: Mention, scores: list[float]) -> list[float]:
-        """A city inside a division of the same name ('Moscow' in Moskva, 'Paris' in Paris)
-        is what a bare mention of the name means, unless a kind word says otherwise
-        ('Moscow region'): it takes the division's score plus a little."""
+        """A city inside a division known by the same name ('Moscow' in Moskva) is what a bare
+        mention of the name means, unless a kind word says otherwise ('Moscow region'): it
+        takes the division's score plus a little."""
         if m.kind_word is not None and m.kind_word != CITY:
             return scores
         out = list(scores)
@@ -246,7 +256,11 @@ class Resolver:
             if c.entry.level != CITY:
                 continue
             for j, d in enumerate(m.candidates):
-                if d.entry.level in (ADMIN1, ADMIN2) and _contains(d.entry, c.entry):
+                # only where the division has the name as an alternate ('Moskva' for the
+                # oblast, 'Moscow' for the city): a division named so in its own right
+                # ('New York' the state) keeps its score
+                if d.kind == "alt" and c.kind == "name" and d.entry.level in (ADMIN1, ADMIN2) \
+                        and _contains(d.entry, c.entry):
                     out[i] = max(out[i], scores[j] + NAMESAKE_BONUS)
         return out
 
@@ -283,7 +297,12 @@ class Resolver:
         """A mention the gazetteer lacks takes the container the text gives with it: the
         place named right after it, else the nearest resolved place in the same sentence."""
         for m in mentions:
-            if m.candidates:
+            # only names read as places whose words say they are one ('the Verkhny Lars
+            # border', 'Talavera village') or that a caller gave; a disease or a company the
+            # model tagged GPE ('West Nile', 'Covance') is left out, not put on a map
+            if m.candidates or m.label not in ("GPE", "LOC", "given"):
+                continue
+            if m.label != "given" and not _says_place(text, m):
                 continue
             container = m.container if m.container is not None and m.container.entry is not None else None
             if container is None:
@@ -302,6 +321,21 @@ class Resolver:
                 m.evidence = f"container:{container.entry.name}"
                 m.confidence = 0.3
                 m.kind = "container"
+
+
+# Words in or right after a name that say it is a place.
+PLACE_WORDS = frozenset((
+    "border crossing checkpoint pass river valley mountains mountain mount lake sea bay gulf island islands "
+    "region province district county village town city camp port airport bridge strait coast desert "
+    "peninsula plateau oblast state municipality neighbourhood neighborhood square border-crossing"
+).split())
+
+
+def _says_place(text: str, m: Mention) -> bool:
+    words = N.key(m.text).split()
+    after = N.key(text[m.end:m.end + 30]).split()[:1]
+    return bool(words) and (words[-1] in PLACE_WORDS or (after and after[0] in PLACE_WORDS)
+                            or m.container is not None)
 
 
 def to_place(m: Mention, gaz: Gazetteer, entity: str | None = None) -> Place | None:
@@ -335,6 +369,6 @@ def resolve_spans(text: str, spans: list[tuple[int, int]], *, url: str | None = 
             mentions.append(Mention(text=text[start:end] if 0 <= start <= end <= len(text) else "",
                                     start=start, end=end))
             continue
-        mentions.append(Mention(text=text[start:end], start=start, end=end))
+        mentions.append(Mention(text=text[start:end], start=start, end=end, label="given"))
     Resolver(gaz).resolve(text, [m for m in mentions if m.text], url=url)
     return [to_place(m, gaz) for m in mentions]
