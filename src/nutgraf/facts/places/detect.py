@@ -21,7 +21,7 @@ import re
 from typing import TYPE_CHECKING
 
 from nutgraf.facts.places import names as N
-from nutgraf.facts.places.gazetteer import ADMIN1, CITY, COUNTRY, Gazetteer
+from nutgraf.facts.places.gazetteer import ADMIN1, ADMIN2, CITY, COUNTRY, Gazetteer
 from nutgraf.facts.places.resolve import Mention, candidates_for
 from nutgraf.model import Entity
 
@@ -73,6 +73,8 @@ def detect(text: str, entities: list[Entity], gaz: Gazetteer, doc: "Doc | None" 
                                                    label=e.label, candidates=cands), e.name)
             elif e.label in ("ORG", "PERSON") and _mislabelled_place(text, start, end, e, gaz):
                 found[(start, end)] = (Mention(text=span_text, start=start, end=end, label="GPE"), e.name)
+            elif e.label == "ORG" and _city_name(span_text, e, gaz):
+                found[(start, end)] = (Mention(text=span_text, start=start, end=end, label="tentative"), e.name)
             elif e.label in ("ORG", "FAC"):
                 for inner in _places_inside(text, start, end, gaz):
                     found.setdefault(inner, (Mention(text=text[inner[0]:inner[1]], start=inner[0], end=inner[1],
@@ -134,6 +136,14 @@ def _places_inside(text: str, start: int, end: int, gaz: Gazetteer) -> list[tupl
         if not kept or se[0] >= kept[-1][1]:
             kept.append(se)
     return kept
+
+
+def _city_name(span_text: str, entity: Entity, gaz: Gazetteer) -> bool:
+    """An ORG mention that is wholly a populated place's own name ('Huntsville' approved ...):
+    kept as a tentative place, resolved only where the article's other places agree."""
+    if any(len(alias) > len(span_text) and span_text in alias for alias in entity.aliases):
+        return False
+    return any(c.kind == "name" and c.entry.level >= ADMIN2 for c in gaz.find(span_text))
 
 
 def _own_name(c) -> bool:

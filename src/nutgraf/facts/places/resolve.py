@@ -242,7 +242,27 @@ class Resolver:
                 m.scores = new_scores[id(m)]
                 self._choose(m, "article")
         self._containers_for_unknown(text, mentions)
+        self._settle_tentative(mentions)
         return mentions
+
+    @staticmethod
+    def _settle_tentative(mentions: list[Mention]) -> None:
+        """A tentative mention (a town's name the model read as an organisation) stays a place
+        only when one of its readings lies in a first-level division the article's other,
+        confident places lie in ('Huntsville' in an article about Walker County, Texas)."""
+        areas = {(m.entry.country, m.entry.admin1) for m in mentions
+                 if m.label != "tentative" and m.entry is not None and m.entry.level >= ADMIN1
+                 and m.confidence >= 0.5}
+        for m in mentions:
+            if m.label != "tentative" or m.chosen is None:
+                continue
+            inside = [i for i, c in enumerate(m.candidates) if (c.entry.country, c.entry.admin1) in areas]
+            if not inside:
+                m.chosen = None
+                continue
+            m.chosen = max(inside, key=lambda i: m.scores[i])
+            m.evidence = "article-admin1"
+            m.confidence = min(m.confidence, 0.5)
 
     @staticmethod
     def _namesakes(m: Mention, scores: list[float]) -> list[float]:
