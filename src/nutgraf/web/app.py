@@ -36,10 +36,10 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 import nutgraf
-from nutgraf.web import apidocs
+from nutgraf.web import apidocs, maps
 from nutgraf.web import corpus as cq
 from nutgraf.web.connection import Corpus
-from nutgraf.web.highlight import article_html, marked_html, plain
+from nutgraf.web.highlight import article_html, excerpt_html, marked_html, place_where, plain
 
 HERE = Path(__file__).resolve().parent
 
@@ -132,6 +132,11 @@ def make_env() -> jinja2.Environment:
     env.filters["date"] = _date
     env.filters["number"] = _number
     env.filters["marked"] = marked_html
+    env.filters["place_href"] = maps.place_href
+    env.filters["feature"] = maps.feature_name
+    env.filters["where"] = place_where
+    env.globals["excerpt"] = excerpt_html
+    env.globals["country_name"] = maps.country_name
     env.globals["query"] = _query
     env.globals["version"] = nutgraf.__version__
     return env
@@ -257,6 +262,7 @@ def _thread_cap(store: Corpus) -> Callable[[FastAPI], Any]:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        maps.warm()  # the map outlines, built once per process before the first page needs them
         if store.is_postgres:
             import anyio.to_thread
 
@@ -286,7 +292,7 @@ def create_app(db: str) -> FastAPI:
     def page(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         feats = store.features()
         ctx = {"request": request, "path": request.url.path,
-               "has_stories": feats.has_stories and cq.any_stories(store.conn()),
+               "has_stories": feats.has_stories and cq.any_stories(store.conn()), "has_places": feats.places,
                "params": dict(request.query_params), **context}
         return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
 
@@ -399,6 +405,26 @@ def create_app(db: str) -> FastAPI:
             r["evidence"] = f"{base}/article/{r['article_id']}#m-{r['amount_id']}"
         return _csv(res["results"], FIGURE_CSV, "figures.csv")
 
+    @app.get("/api/places", tags=["places"], summary="Places named in the corpus, by number of articles")
+    def api_places(country: str | None = Query(None, description="ISO 3166-1 alpha-2 code, e.g. GE"),
+                   q: str | None = Query(None, description="part of the place's name"),
+                   page: int = Query(1, description="clamped into 1..pages"),
+                   per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        res = cq.places(store.conn(), store.features(), country=country, q=q or None, page=page, per_page=per_page)
+        for r in res["results"]:
+            r["href"] = maps.place_href(r["key"])
+        return res
+
+    @app.get("/api/places/{key:path}", tags=["places"],
+             summary="One place (GeoNames id, or name:NAME) and the articles naming it, with their sentences")
+    def api_place(key: str, page: int = Query(1, description="clamped into 1..pages"),
+                  per_page: int = Query(cq.PER_PAGE, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        p = cq.place(store.conn(), store.features(), key, page=page, per_page=per_page)
+        if p is None:
+            raise HTTPException(404, "no such place")
+        p["place"]["href"] = maps.place_href(p["place"]["key"])
+        return p
+
     @app.get("/api/stories", tags=["stories"], summary="Stories (when a corpus pass has made them)")
     def api_stories(page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=cq.MAX_PER_PAGE),
                     min_articles: int = Query(1, ge=1)) -> dict[str, Any]:
@@ -432,9 +458,13 @@ def create_app(db: str) -> FastAPI:
                         entity=entity or None, speaker=speaker or None, story=_opt_int(story), sort=sort,
                         page=page)
         stats = cq.counts(conn) if not filters else None
+        # the places of the articles on this page of results
+        found = cq.places_of_articles(conn, feats, [r["id"] for r in res["results"]], limit=200)
+        place_map = maps.map_svg(maps.points_from(found), label=f"Map of the {len(found)} places named in these "
+                                 "results", map_id="results-map") if found else None
         return page_(request, "search.html", res=res, filters=filters, form=dict(q=q, site=site, since=since,
                      until=until, entity=entity, speaker=speaker, story=story, sort=sort),
-                     sites=cq.sites(conn), stats=stats, sorts=cq.SEARCH_SORTS)
+                     sites=cq.sites(conn), stats=stats, sorts=cq.SEARCH_SORTS, places=found, place_map=place_map)
 
     page_ = page  # the route above shadows the name ``page`` with its parameter
 
@@ -446,7 +476,11 @@ def create_app(db: str) -> FastAPI:
         by_label: dict[str, list[dict[str, Any]]] = {}
         for e in a["entities"]:
             by_label.setdefault(e["label"], []).append(e)
-        return page(request, "article.html", a=a, body=article_html(a), entities_by_label=by_label)
+        place_map = maps.map_svg(maps.points_from(a["places"]), width=336, map_id="article-map",
+                                 label=f"Map of the {len(a['places'])} places this article names") \
+            if a["places"] else None
+        return page(request, "article.html", a=a, body=article_html(a), entities_by_label=by_label,
+                    place_map=place_map)
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
     def entities_page(request: Request, q: str = "", label: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
@@ -459,7 +493,12 @@ def create_app(db: str) -> FastAPI:
         e = cq.entity(store.conn(), name, label or None) if name else None
         if e is None:
             raise HTTPException(404, "no such entity")
-        return page(request, "entity.html", e=e, chart=month_chart(e["timeline"]))
+        ep = cq.entity_places(store.conn(), store.features(), name, label or None, [a["id"] for a in e["articles"]])
+        what = "where it is" if ep["is_place"] else "places named in its articles"
+        one = ep["results"][0]["feature_code"] if ep["is_place"] and len(ep["results"]) == 1 else None
+        place_map = maps.map_svg(maps.points_from(ep["results"]), map_id="entity-map", span=maps.min_span(one),
+                                 label=f"Map: {name}, {what}") if ep["results"] else None
+        return page(request, "entity.html", e=e, chart=month_chart(e["timeline"]), eplaces=ep, place_map=place_map)
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, speaker: str = "", q: str = "", kind: str = "", site: str = "",
@@ -484,6 +523,35 @@ def create_app(db: str) -> FastAPI:
                             min_value=min_value, max_value=max_value, article=article)
         return page_(request, "figures.html", res=res, filters=filters, form=dict(filters),
                      units=cq.units(store.conn()), sorted_by={"sort": res["sort"], "dir": res["dir"]})
+
+    @app.get("/places", response_class=HTMLResponse, include_in_schema=False)
+    def places_page(request: Request, country: str = "", q: str = "", page: str = "1") -> HTMLResponse:
+        conn, feats = store.conn(), store.features()
+        code = cq.country_code(country) if country else None
+        top = cq.places(conn, feats, country=country or None, q=q or None, everything=True, limit=maps.MAX_POINTS)
+        if top["total"] <= len(top["results"]):  # every place is in the map's list: the table is a slice of it
+            pg, per_page, offset = cq._clamped_page(_opt_int(page) or 1, 50, top["total"])
+            res = {**top, "page": pg, "per_page": per_page, "pages": max(1, -(-top["total"] // per_page)),
+                   "results": top["results"][offset:offset + per_page]}
+        else:
+            res = cq.places(conn, feats, country=country or None, q=q or None, page=_opt_int(page) or 1)
+        label = "Map of the places named in the corpus" + (f" in {maps.country_name(code) or code}" if code else "")
+        place_map = maps.map_svg(maps.points_from(top["results"]), selected_country=code, label=label,
+                                 map_id="places-map") if top["results"] else None
+        filters = _nonempty(country=country, q=q)
+        return page_(request, "places.html", res=res, place_map=place_map, filters=filters,
+                     form={"country": code or country, "q": q}, countries=cq.place_countries(conn, feats),
+                     bad_country=bool(country) and code is None)
+
+    @app.get("/place/{key:path}", response_class=HTMLResponse, include_in_schema=False)
+    def place_page(request: Request, key: str, page: str = "1") -> HTMLResponse:
+        p = cq.place(store.conn(), store.features(), key, page=_opt_int(page) or 1)
+        if p is None:
+            raise HTTPException(404, "no such place")
+        info = p["place"]
+        place_map = maps.map_svg(maps.points_from([info]), map_id="place-map", span=maps.min_span(info["feature_code"]),
+                                 label=f"Map: where {info['name']} is")
+        return page_(request, "place.html", p=p, pl=info, place_map=place_map, filters={})
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page: int = Query(1, ge=1), min: int = Query(2, ge=1)) -> HTMLResponse:

@@ -117,6 +117,7 @@ class Features:
     syndication_columns: frozenset[str] = frozenset()
     story: tuple[str, str] | None = None
     stories: bool = False
+    places: bool = False  # the place tables of schema 4: ``places`` (mentions), ``article_places``
 
     @property
     def has_stories(self) -> bool:
@@ -131,7 +132,11 @@ class Features:
 
 _MEMBER_TABLES = (("corpus_articles", "article_id"), ("articles", "id"), ("story_articles", "article_id"),
                   ("article_stories", "article_id"), ("story_members", "article_id"))
-_FEATURE_TABLES = tuple(t for t, _ in _MEMBER_TABLES) + ("stories",)
+_FEATURE_TABLES = tuple(t for t, _ in _MEMBER_TABLES) + ("stories", "places", "article_places")
+# what the web reads of the place tables (a store older than schema 4 has neither)
+_PLACE_COLUMNS = {"places": frozenset({"article_id", "start", "end", "geonames_id", "name", "lat", "lon", "kind"}),
+                  "article_places": frozenset({"article_id", "place_key", "geonames_id", "name", "lat", "lon",
+                                               "mentions"})}
 
 # The columns of the tables and views named in the array ``?``, in the schema the store's
 # tables are in.  From the catalog, not from ``PRAGMA table_info`` on the store's connection,
@@ -167,7 +172,9 @@ def detect_features(conn: Conn) -> Features:
         if story is None and "story_id" in cols:
             story = (table, col)
     has_stories = "id" in columns.get("stories", frozenset())
-    return Features(syndication=synd, syndication_columns=synd_cols, story=story, stories=has_stories)
+    has_places = all(need <= columns.get(t, frozenset()) for t, need in _PLACE_COLUMNS.items())
+    return Features(syndication=synd, syndication_columns=synd_cols, story=story, stories=has_stories,
+                    places=has_places)
 
 
 def _schema_version(conn: Conn) -> int:

@@ -17,6 +17,7 @@ and everything that needs one of them is skipped when it is absent.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
@@ -276,6 +277,7 @@ def article(conn: Conn, feats: Features, article_id: int) -> dict[str, Any] | No
     out["dates"] = [dict(d) for d in conn.execute(
         'SELECT text, start, "end", value, relative, granularity FROM dates WHERE article_id = ? ORDER BY start, id',
         (article_id,))]
+    out["places"] = article_places(conn, feats, article_id)
     out["syndicated"] = []
     out["syndication"] = None
     if feats.syndication:
@@ -583,3 +585,288 @@ def story(conn: Conn, feats: Features, story_id: int) -> dict[str, Any] | None:
         " JOIN articles a ON a.id = m.article_id WHERE m.story_id = ?"
         " ORDER BY a.published IS NULL, a.published, a.id LIMIT 1000", (story_id,))]
     return summary
+
+
+# --------------------------------------------------------------------------- places
+#
+# Schema 4's place tables: ``places`` (one row per mention, a span of the article's text) and
+# ``article_places`` (one row per distinct place per article, keyed by ``place_key``: the
+# GeoNames id as text, else ``name:<name>``).  A store without them (``Features.places``
+# false) has no places: every function here answers empty.
+
+PLACE_FIELDS = ("geonames_id", "name", "lat", "lon", "country_code", "country_fips", "admin1", "admin1_name",
+                "feature_code")
+MAX_KEY_LENGTH = 400
+SENTENCE_MAX = 300  # characters of text around a mention
+SENTENCES_PER_ARTICLE = 3
+_WINDOW = 320  # characters read on each side of a mention to find its sentence
+_INT64 = 2**63 - 1
+_COUNTRY_RE = re.compile(r"[A-Z]{2}")
+# a sentence ends at . ! ? … (and closing quotes/brackets) before a space, or at a line break
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+
+
+def _place_key(row: Any) -> str:
+    gid = row["geonames_id"]
+    return str(gid) if gid is not None else f"name:{row['name']}"
+
+
+def key_ok(key: Any) -> bool:
+    """Whether ``key`` can be a place key at all (answered 404 otherwise, without a query):
+    text of sane length, no NUL (PostgreSQL refuses it), encodable (no lone surrogates)."""
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH or "\x00" in key:
+        return False
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return key.isdigit() or (key.startswith("name:") and len(key) > 5)
+
+
+def country_code(value: Any) -> str | None:
+    """``?country=ge`` as ``GE``; None for anything that is not two letters."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().upper()
+    return value if _COUNTRY_RE.fullmatch(value) else None
+
+
+def _key_where(key: str, alias: str = "ap") -> tuple[str, list[Any]]:
+    """SQL finding ``article_places`` rows of ``key``: numeric keys through the geonames_id
+    index, ``name:`` keys by the key itself."""
+    if key.isdigit():
+        gid = int(key)
+        if gid > _INT64:
+            return "1 = 0", []
+        return f"{alias}.geonames_id = ? AND {alias}.place_key = ?", [gid, key]
+    return f"{alias}.geonames_id IS NULL AND {alias}.place_key = ?", [key]
+
+
+_AGG = ("max(ap.geonames_id) AS geonames_id, max(ap.name) AS name, max(ap.lat) AS lat, max(ap.lon) AS lon,"
+        " max(ap.country_code) AS country_code, max(ap.country_fips) AS country_fips, max(ap.admin1) AS admin1,"
+        " max(ap.admin1_name) AS admin1_name, max(ap.feature_code) AS feature_code,"
+        " count(DISTINCT ap.article_id) AS articles, CAST(sum(ap.mentions) AS BIGINT) AS mentions")
+
+
+def _place_row(r: Any) -> dict[str, Any]:
+    d = dict(r)
+    d["key"] = d.pop("place_key")
+    return d
+
+
+def article_places(conn: Conn, feats: Features, article_id: int) -> list[dict[str, Any]]:
+    """The distinct places of an article, most mentioned first, each with its mentions
+    (``spans``: the words, where they are, and how they were read)."""
+    if not feats.places:
+        return []
+    spans: dict[str, list[dict[str, Any]]] = {}
+    for p in conn.execute(
+            'SELECT id, start, "end", text, name, geonames_id, kind, evidence, confidence, entity FROM places'
+            " WHERE article_id = ? ORDER BY start, id", (article_id,)):
+        spans.setdefault(_place_key(p), []).append(
+            {"id": p["id"], "start": p["start"], "end": p["end"], "text": p["text"], "kind": p["kind"],
+             "evidence": p["evidence"], "confidence": p["confidence"], "entity": p["entity"]})
+    out = []
+    for r in conn.execute(
+            f"SELECT place_key, {', '.join(PLACE_FIELDS)}, mentions, first_start FROM article_places"
+            f" WHERE article_id = ? ORDER BY mentions DESC, first_start, {dialect(conn).ordered('place_key')}",
+            (article_id,)):
+        d = _place_row(r)
+        d["spans"] = spans.get(d["key"], [])
+        out.append(d)
+    return out
+
+
+def places(conn: Conn, feats: Features, *, country: str | None = None, q: str | None = None, page: int = 1,
+           per_page: int = 50, everything: bool = False, limit: int = 1000) -> dict[str, Any]:
+    """Places across the corpus by number of articles naming them; ``country`` (ISO alpha-2)
+    and ``q`` (part of the name) filter.  ``everything``: the first ``limit`` places, for a map."""
+    code = country_code(country) if country else None
+    empty = {"total": 0, "page": 1, "per_page": per_page, "pages": 1, "country": code, "q": q or "",
+             "results": []}
+    if not feats.places or (country and code is None):
+        return empty
+    d = dialect(conn)
+    where, args = [], []
+    if code:
+        where.append("ap.country_code = ?")
+        args.append(code)
+    if q:
+        where.append(d.contains("ap.name"))
+        args.append(_like(q))
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total = conn.execute(f"SELECT count(DISTINCT ap.place_key) FROM article_places ap{clause}", args).fetchone()[0]
+    if everything:
+        page, per_page, offset = 1, limit, 0
+    else:
+        page, per_page, offset = _clamped_page(page, per_page, total)
+    rows = conn.execute(
+        f"SELECT ap.place_key, {_AGG} FROM article_places ap{clause} GROUP BY ap.place_key"
+        f" ORDER BY articles DESC, mentions DESC, {d.ordered('ap.place_key')} LIMIT ? OFFSET ?",
+        [*args, per_page, offset]).fetchall()
+    return {**empty, "total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "results": [_place_row(r) for r in rows]}
+
+
+def _clamped_page(page: Any, per_page: Any, total: int) -> tuple[int, int, int]:
+    """(page, per_page, offset) with the page clamped into 1..pages (an absurd page number
+    shows the last page, never an error)."""
+    try:
+        page = int(page)
+    except (TypeError, ValueError):
+        page = 1
+    try:
+        per_page = int(per_page)
+    except (TypeError, ValueError):
+        per_page = PER_PAGE
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(page, pages))
+    return page, per_page, (page - 1) * per_page
+
+
+def place_countries(conn: Conn, feats: Features) -> list[dict[str, Any]]:
+    """Countries with places, by number of articles (for the country filter)."""
+    if not feats.places:
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT country_code, count(DISTINCT place_key) AS places, count(DISTINCT article_id) AS articles"
+        " FROM article_places WHERE country_code IS NOT NULL GROUP BY country_code"
+        f" ORDER BY articles DESC, {dialect(conn).ordered('country_code')} LIMIT 300")]
+
+
+def places_of_articles(conn: Conn, feats: Features, article_ids: list[int], limit: int = 200) -> list[dict[str, Any]]:
+    """The places named in the given articles (a result page, an entity's articles), by
+    number of those articles naming them."""
+    ids = [int(i) for i in article_ids if isinstance(i, int)][:500]
+    if not feats.places or not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT ap.place_key, {_AGG} FROM article_places ap WHERE ap.article_id IN ({marks})"
+        f" GROUP BY ap.place_key ORDER BY articles DESC, mentions DESC, {dialect(conn).ordered('ap.place_key')}"
+        " LIMIT ?", [*ids, limit]).fetchall()
+    return [_place_row(r) for r in rows]
+
+
+def entity_places(conn: Conn, feats: Features, name: str, label: str | None,
+                  article_ids: list[int]) -> dict[str, Any]:
+    """An entity's places: when its mentions are place mentions, the places they resolved to
+    (``is_place``); otherwise the places named in ``article_ids`` (its listed articles)."""
+    if not feats.places:
+        return {"is_place": False, "results": []}
+    d = dialect(conn)
+    args: list[Any] = [name]
+    lab = ""
+    if label:
+        lab = " AND e.label = ?"
+        args.append(label)
+    key = "CASE WHEN p.geonames_id IS NOT NULL THEN CAST(p.geonames_id AS TEXT) ELSE 'name:' || p.name END"
+    rows = conn.execute(
+        f"SELECT x.place_key, max(x.geonames_id) AS geonames_id, max(x.name) AS name, max(x.lat) AS lat,"
+        " max(x.lon) AS lon, max(x.country_code) AS country_code, max(x.country_fips) AS country_fips,"
+        " max(x.admin1) AS admin1, max(x.admin1_name) AS admin1_name, max(x.feature_code) AS feature_code,"
+        " count(DISTINCT x.article_id) AS articles, count(*) AS mentions FROM"
+        f" (SELECT {key} AS place_key, p.article_id, p.geonames_id, p.name, p.lat, p.lon, p.country_code,"
+        " p.country_fips, p.admin1, p.admin1_name, p.feature_code"
+        " FROM entities e JOIN places p ON p.article_id = e.article_id AND p.entity_id = e.id"
+        f" WHERE e.name = ?{lab}) AS x GROUP BY x.place_key"
+        f" ORDER BY articles DESC, mentions DESC, {d.ordered('x.place_key')} LIMIT 10", args).fetchall()
+    if rows:
+        return {"is_place": True, "results": [_place_row(r) for r in rows]}
+    return {"is_place": False, "results": places_of_articles(conn, feats, article_ids, limit=60)}
+
+
+def _sentence(window: str, w0: int, spans: list[tuple[int, int]]) -> dict[str, Any]:
+    """The sentence of ``window`` (text from offset ``w0`` of the article) holding the
+    mentions ``spans`` (article offsets; the first decides), at most ``SENTENCE_MAX``
+    characters, with the mentions as ``marks`` relative to ``text``."""
+    ms, me = spans[0][0] - w0, spans[0][1] - w0
+    start = 0
+    for m in _SENTENCE_END.finditer(window, 0, max(0, ms)):
+        start = m.end()
+    cut_before = start == 0 and w0 > 0
+    end_m = _SENTENCE_END.search(window, me)
+    end = end_m.end() if end_m and end_m.group() != "\n" else (end_m.start() if end_m else len(window))
+    cut_after = end_m is None and len(window) >= _WINDOW  # the text goes on past the window
+    if end - start > SENTENCE_MAX:  # a long sentence: the part around the mention
+        left = max(start, ms - (SENTENCE_MAX - (me - ms)) // 2)
+        right = min(end, left + SENTENCE_MAX)
+        left = max(start, min(left, right - SENTENCE_MAX))
+        if left > start:
+            space = window.find(" ", left, ms)
+            left = space + 1 if space != -1 else left
+            cut_before = True
+        if right < end:
+            space = window.rfind(" ", me, right)
+            right = space if space != -1 else right
+            cut_after = True
+        start, end = left, right
+    while start < ms and window[start].isspace():
+        start += 1
+    while end > me and window[end - 1].isspace():
+        end -= 1
+    body = window[start:end]
+    prefix = "… " if cut_before else ""
+    text = prefix + body + (" …" if cut_after else "")
+    marks = [[s - w0 - start + len(prefix), e - w0 - start + len(prefix)] for s, e in spans
+             if s - w0 >= start and e - w0 <= end]
+    return {"text": text, "start": w0 + start, "end": w0 + end, "marks": marks, "_shift": len(prefix)}
+
+
+def place(conn: Conn, feats: Features, key: str, page: int = 1, per_page: int = PER_PAGE) -> dict[str, Any] | None:
+    """One place: where it is, and the articles naming it (newest first, a page of them),
+    each with the sentences that name it (up to ``SENTENCES_PER_ARTICLE``)."""
+    if not feats.places or not key_ok(key):
+        return None
+    where, args = _key_where(key)
+    row = conn.execute(f"SELECT ap.place_key, {_AGG} FROM article_places ap WHERE {where} GROUP BY ap.place_key",
+                       args).fetchone()
+    if row is None:
+        return None
+    info = _place_row(row)
+    total = info["articles"]
+    page, per_page, offset = _clamped_page(page, per_page, total)
+    arts = [dict(r) for r in conn.execute(
+        "SELECT a.id, a.title, a.published, a.site_name, a.url, ap.mentions, ap.first_start"
+        f" FROM article_places ap JOIN articles a ON a.id = ap.article_id WHERE {where}"
+        " ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ? OFFSET ?", [*args, per_page, offset])]
+    by_id = {a["id"]: a for a in arts}
+    for a in arts:
+        a["sentences"] = []
+    if arts:
+        ids = list(by_id)
+        if info["geonames_id"] is not None:
+            cond, cargs = "p.geonames_id = ?", [info["geonames_id"]]
+        else:
+            cond, cargs = "p.geonames_id IS NULL AND p.name = ?", [info["name"]]
+        w0 = f'CASE WHEN p.start > {_WINDOW} THEN p.start - {_WINDOW} ELSE 0 END'
+        rows = conn.execute(
+            f'SELECT p.id, p.article_id, p.start, p."end", p.kind, {w0} AS w0,'
+            f' substr(a.text, {w0} + 1, p."end" - ({w0}) + {_WINDOW}) AS window'
+            f" FROM places p JOIN articles a ON a.id = p.article_id"
+            f" WHERE p.article_id IN ({','.join('?' * len(ids))}) AND {cond} ORDER BY p.article_id, p.start, p.id",
+            [*ids, *cargs]).fetchall()
+        for r in rows:
+            sents = by_id[r["article_id"]]["sentences"]
+            s, e = r["start"], r["end"]
+            if any(x["start"] <= s and e <= x["end"] for x in sents):
+                for x in sents:  # another mention in a sentence already shown: mark it there too
+                    if x["start"] <= s and e <= x["end"]:
+                        mark = [s - x["start"] + x["_shift"], e - x["start"] + x["_shift"]]
+                        if mark not in x["marks"]:
+                            x["marks"].append(mark)
+                continue
+            if len(sents) >= SENTENCES_PER_ARTICLE:
+                continue
+            window = r["window"] or ""
+            sent = _sentence(window, r["w0"], [(s, e)])
+            sent["kind"] = r["kind"]
+            sent["mention"] = r["id"]
+            sents.append(sent)
+    for a in arts:
+        for x in a["sentences"]:
+            del x["_shift"]
+            x["marks"].sort()
+    return {"place": info, "total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "articles": arts}

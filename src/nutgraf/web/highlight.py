@@ -22,12 +22,14 @@ from nutgraf.web.corpus import HL_CLOSE, HL_OPEN
 
 ALLOWED_TAGS = frozenset({"p", "mark", "span"})
 
-# nesting order: paragraphs outermost, then quotes, figures, the speaker/source/cue spans, mentions
+# nesting order: paragraphs outermost, then quotes, figures, the speaker/source/cue spans, mentions,
+# place mentions (innermost: a place name is most often an entity mention as well)
 LEVEL_PARAGRAPH = 0
 LEVEL_QUOTE = 1
 LEVEL_AMOUNT = 2
 LEVEL_ROLE = 3
 LEVEL_ENTITY = 4
+LEVEL_PLACE = 5
 
 
 @dataclass
@@ -167,7 +169,8 @@ def article_html(article: dict) -> Markup:
     Quotes: ``<mark class="q" id="q-ID" data-kind="quote" data-speaker=...>``; their speaker and
     cue spans are ``<span class="spk">`` / ``<span class="cue">``.  Figures: ``<mark class="amt"
     id="m-ID" data-kind="amount" data-source=...>`` with the source span ``<span class="src">``.
-    Mentions: ``<span class="ent" data-kind="entity" data-entity=... data-label=...>``.
+    Mentions: ``<span class="ent" data-kind="entity" data-entity=... data-label=...>``.  Place
+    mentions: ``<span class="plc" data-kind="place" data-place=KEY data-place-name=... data-where=...>``.
     """
     text = article["text"] or ""
     spans = _paragraph_spans(text, article.get("paragraphs") or [])
@@ -208,7 +211,50 @@ def article_html(article: dict) -> Markup:
                               {"data-kind": "entity", "data-entity": ent["name"], "data-label": ent["label"],
                                "title": f"{ent['label']}: {ent['name']}"},
                               ("ent", f"ent-{ent['label']}")))
+    for pl in article.get("places", []):
+        key = str(pl.get("key") or "")
+        where = place_where(pl)
+        for m in pl.get("spans", []):
+            read = pl.get("name") or ""
+            if where:
+                read += f", {where}"
+            title = f"place: {read}"
+            if m.get("kind") and m["kind"] != "name":
+                title += f" ({m['kind']})"
+            if m.get("evidence"):
+                title += f" · {m['evidence']}"
+            spans.append(Span(m["start"], m["end"], LEVEL_PLACE, "span",
+                              {"id": f"pm-{m['id']}", "data-kind": "place", "data-place": key, "data-place-name": pl.get("name") or "",
+                               "data-where": where, "data-place-kind": m.get("kind") or "",
+                               "data-evidence": m.get("evidence") or "", "title": title},
+                              ("plc", f"plc-{m.get('kind') or 'name'}")))
     return render_spans(text, spans)
+
+
+def place_where(pl: dict) -> str:
+    """'Moskva, Russia': a place's first-order division and country, in words, leaving out
+    what repeats its name."""
+    from nutgraf.web.maps import country_name
+
+    country = country_name(pl.get("country_code")) or pl.get("country_code") or ""
+    name = pl.get("name")
+    return ", ".join(x for x in (pl.get("admin1_name"), country) if x and x != name)
+
+
+def excerpt_html(text: str | None, marks: list) -> Markup:
+    """A sentence with the mentions ``marks`` ([start, end] in ``text``) as ``<mark>``."""
+    text = text or ""
+    out: list[str] = []
+    pos = 0
+    for s, e in sorted((int(s), int(e)) for s, e in marks or []):
+        s, e = max(s, pos), min(e, len(text))
+        if e <= s:
+            continue
+        out.append(str(escape(text[pos:s])))
+        out.append(f'<mark class="plc-hit">{escape(text[s:e])}</mark>')
+        pos = e
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
 
 
 def marked_html(text: str | None) -> Markup:

@@ -1,5 +1,5 @@
 // nutgraf: the fact panel on the article page.  Clicking (or Enter on) a highlighted quote,
-// figure or name shows who said it, who reported it, or which entity it is.  Everything is
+// figure, name or place shows who said it, who reported it, which entity or which place it is.  Everything is
 // built with DOM calls and textContent: article data never goes through innerHTML.
 (function () {
   "use strict";
@@ -59,6 +59,14 @@
     } else if (kind === "entity") {
       body.appendChild(el("h3", "panel-kind", d.label || "entity"));
       row(body, "entity", null, entityLink(d.entity, d.label));
+    } else if (kind === "place") {
+      body.appendChild(el("h3", "panel-kind", "place"));
+      var link = el("a", "place-link", d.placeName || node.textContent);
+      link.href = "/place/" + encodeURIComponent(d.place || "");
+      row(body, "place", null, link);
+      if (d.where) { row(body, "where", d.where); }
+      if (d.placeKind && d.placeKind !== "name") { row(body, "read as", d.placeKind); }
+      if (d.evidence) { row(body, "evidence", d.evidence); }
     } else if (kind === "speaker" || kind === "source") {
       var target = document.getElementById(d.for);
       if (target) {
