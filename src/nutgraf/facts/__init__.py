@@ -31,6 +31,7 @@ def _fill(article: Article, doc: "Doc") -> Article:
     from nutgraf.facts.amounts import find_amounts
     from nutgraf.facts.dates import find_dates
     from nutgraf.facts.entities import EntityIndex, find_entities
+    from nutgraf.facts.events import find_events
     from nutgraf.facts.places import find_places
     from nutgraf.facts.quotes import find_quotes
 
@@ -41,6 +42,7 @@ def _fill(article: Article, doc: "Doc") -> Article:
     article.amounts = find_amounts(doc, index)
     article.dates = find_dates(doc, article.published)
     article.places = find_places(article, doc)
+    article.events = find_events(doc, article, index)
     return article
 
 
