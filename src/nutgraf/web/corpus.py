@@ -843,7 +843,8 @@ def place(conn: Conn, feats: Features, key: str, page: int = 1, per_page: int = 
         w0 = f'CASE WHEN p.start > {_WINDOW} THEN p.start - {_WINDOW} ELSE 0 END'
         rows = conn.execute(
             f'SELECT p.id, p.article_id, p.start, p."end", p.kind, {w0} AS w0,'
-            f' substr(a.text, {w0} + 1, p."end" - ({w0}) + {_WINDOW}) AS window'
+            # CAST: PostgreSQL's substr takes integers, and the columns may be bigints
+            f' substr(a.text, CAST({w0} + 1 AS INTEGER), CAST(p."end" - ({w0}) + {_WINDOW} AS INTEGER)) AS window'
             f" FROM places p JOIN articles a ON a.id = p.article_id"
             f" WHERE p.article_id IN ({','.join('?' * len(ids))}) AND {cond} ORDER BY p.article_id, p.start, p.id",
             [*ids, *cargs]).fetchall()

@@ -241,9 +241,11 @@ def _graticule(lon0: float, top: float, w: float, h: float) -> str:
     return f'<path class="grat" d="{"".join(d)}"/>'
 
 
-def _labels(marks: list[tuple[float, float, float, MapPoint]], scale: float, limit: int = 12) -> list[str]:
+def _labels(marks: list[tuple[float, float, float, MapPoint]], scale: float, view: tuple[float, float],
+            limit: int = 12) -> list[str]:
     """Names beside the most mentioned points, each where it overlaps no name already
-    written (right of its point, else left), at most ``limit`` of them."""
+    written and stays inside the view (``view``: its left and right edge in map units):
+    right of its point, else left, else none; at most ``limit`` of them."""
     placed: list[tuple[float, float, float, float]] = []  # boxes in pixels
     out = []
     for cx, cy, r_px, p in marks:
@@ -254,6 +256,8 @@ def _labels(marks: list[tuple[float, float, float, MapPoint]], scale: float, lim
         for side in (1, -1):
             x0 = px + r_px + 2 if side == 1 else px - r_px - 2 - width
             box = (x0, py - 8, x0 + width, py + 5)
+            if box[0] < view[0] / scale or box[2] > view[1] / scale:
+                continue
             if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
                 placed.append(box)
                 anchor = "" if side == 1 else ' text-anchor="end"'
@@ -309,7 +313,7 @@ def map_svg(points: Sequence[MapPoint], *, width: int = 720, label: str = "Map o
     if labels and marks:
         fs = round(11 * scale, 2)
         out.append(f'<g class="labels" aria-hidden="true" font-size="{fs}">')
-        out += _labels(marks, scale)
+        out += _labels(marks, scale, (lon0 * 10, (lon0 + w) * 10))
         out.append("</g>")
     out.append("</svg>")
     note = BASEMAP.note
