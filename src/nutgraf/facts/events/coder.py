@@ -57,6 +57,7 @@ QUANTITY_WORDS = frozenset({"thousand", "hundred", "million", "dozen", "number",
                             "set", "share", "half", "rest"})
 OBJECT_CONTROL = frozenset({"order", "force", "urge", "ask", "tell", "persuade", "call", "press",
                             "compel", "instruct", "allow", "help"})
+NOT_ACTOR = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 GROUP_NOUNS = frozenset({"country", "nation", "group", "side", "state", "party", "people",
                          "coalition", "alliance", "movement", "organisation", "organization"})
@@ -74,6 +75,8 @@ class Reading:
     inner: "Reading | None" = None   # the absorbed act ('refused to [meet]')
     target_hint: list["Token"] = field(default_factory=list)
     noun: "Token | None" = None      # a nominal trigger's noun
+    kind: str = "act"                # the lexicon kind that made it
+    comp: "Token | None" = None      # what a governing verb is about, read or not
 
 
 def find_events(doc: "Doc", article: "Article", index: "EntityIndex") -> list[Event]:
@@ -249,9 +252,13 @@ class _Sentence:
         self.entries[tok.i] = found
         return found
 
-    def object_lemma(self, tok: "Token") -> str | None:
+    def object_lemma(self, tok: "Token") -> tuple[str, ...] | None:
+        """The object's lemma and its compound nouns' ('ceasefire agreement')."""
         obj = self.object_of(tok)
-        return nlp.lemma(obj) if obj is not None else None
+        if obj is None:
+            return None
+        return (nlp.lemma(obj), *(nlp.lemma(c) for c in obj.children
+                                   if c.dep_ == "compound" and c.pos_ == "NOUN"))
 
     @staticmethod
     def object_of(tok: "Token") -> "Token | None":
@@ -309,7 +316,29 @@ class _Sentence:
                 roots |= {t.i for t in r.inner.tokens}
                 roots.add(r.inner.gov.i)
             readings.append(r)
+        if any(self.entries.get(t.i) is not None and self.entries[t.i].kind == "speech" for t in found):
+            readings.extend(self.obligations(roots))
         return readings
+
+    def obligations(self, roots: set[int]) -> list[Reading]:
+        """'X said Y must (should) do Z': X asks Y to (PLOVER REQUEST), whatever Z is."""
+        out = []
+        for t in self.sent:
+            if t.lower_ not in DEONTIC_AUX or t.dep_ != "aux":
+                continue
+            v = t.head
+            if v.pos_ != "VERB" or v.dep_ != "ccomp" or v.i in roots or _under(v, roots):
+                continue
+            head_entry = self.entry(v.head) if v.head.pos_ in VERB_POS else None
+            if head_entry is None or head_entry.kind != "speech":
+                continue
+            subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if not subj or subj[0].lower_ in ("we", "i") or not _actorish(subj[0]):
+                continue
+            out.append(Reading("REQUEST", None, v.head, _span(t, [v]), target_hint=subj,
+                               confidence=0.6, kind="request"))
+            roots.add(v.i)
+        return out
 
     def reading(self, tok: "Token", entry: L.Entry, top: bool = False) -> Reading | None:
         kind = entry.kind
@@ -319,6 +348,27 @@ class _Sentence:
             return self.noun_reading(tok, entry, top)
         if kind == "light":
             return self.light_reading(tok)
+        if kind == "command":
+            # 'ordered a mobilisation' (the object's event); 'ordered X to Y' (Y, else coercion)
+            r = self.light_reading(tok)
+            if r is not None:
+                return r
+            comp = next((c for c in tok.children if c.dep_ == "xcomp"), None)
+            if comp is None:
+                return None
+            inner = self.inner_reading(comp)
+            category, mode = (inner.category, inner.mode) if inner is not None and \
+                inner.category in plover.MATERIAL_CONFLICT else ("COERCE", entry.mode)
+            return Reading(category, mode, tok, [tok], negated=_negated(tok), inner=inner,
+                           kind=kind, comp=comp)
+        if kind == "prepare":
+            # 'prepared to resume shelling': a show of force (PLOVER MOBILIZE)
+            comp = next((c for c in tok.children if c.dep_ in ("xcomp", "advcl")), None)
+            inner = self.inner_reading(comp) if comp is not None else None
+            if inner is None or inner.category not in plover.MATERIAL_CONFLICT:
+                return None
+            return Reading("MOBILIZE", entry.mode, tok, [tok], negated=_negated(tok), inner=inner,
+                           kind=kind, comp=comp)
         if kind == "undo":
             inner = self.object_reading(tok)
             if inner is None or inner.category not in plover.UNDO:
@@ -343,19 +393,25 @@ class _Sentence:
             else:
                 category = "REJECT" if (neg or inner_neg) else (entry.category or "AGREE")
                 mode = None
-            return Reading(category, mode, tok, [tok], inner=inner, confidence=0.8)
+            if category in ("AGREE", "REJECT") and self.ultimatum(tok):
+                category, mode = "THREATEN", "relations"
+            return Reading(category, mode, tok, [tok], inner=inner, confidence=0.8, kind=kind,
+                           comp=comp)
         if kind == "threat":
             mode = plover.THREAT_MODES.get(inner.category) if inner is not None else None
-            return Reading("THREATEN", mode, tok, [tok], negated=neg, inner=inner)
+            return Reading("THREATEN", mode, tok, [tok], negated=neg, inner=inner, kind=kind, comp=comp)
         if kind == "refuse":
-            return Reading("REJECT", entry.mode, tok, [tok], negated=neg, inner=inner)
+            return Reading("REJECT", entry.mode, tok, [tok], negated=neg, inner=inner, kind=kind,
+                           comp=comp)
         if kind == "request":
             hint = []
             if comp is not None and comp.pos_ in VERB_POS:
                 hint = [c for c in comp.children if c.dep_ in ("nsubj", "nsubjpass")]
-            return Reading("REQUEST", entry.mode, tok, [tok], negated=neg, inner=inner, target_hint=hint)
+            return Reading("REQUEST", entry.mode, tok, [tok], negated=neg, inner=inner, target_hint=hint,
+                           kind=kind, comp=comp)
         if kind == "accuse":
-            return Reading("ACCUSE", entry.mode, tok, [tok], negated=neg, inner=inner)
+            return Reading("ACCUSE", entry.mode, tok, [tok], negated=neg, inner=inner, kind=kind,
+                           comp=comp)
         return None
 
     def modal(self, r: Reading) -> Reading:
@@ -374,6 +430,8 @@ class _Sentence:
                     "THREATEN", plover.THREAT_MODES.get(r.category))
             elif r.category in plover.COOPERATIVE:
                 r.category, r.mode = ("REJECT", None) if r.negated else ("AGREE", None)
+                if self.ultimatum(v):
+                    r.category, r.mode = "THREATEN", "relations"
             r.negated = False
             r.confidence -= 0.1
         elif any(a in DEONTIC_AUX for a in auxes) and v.dep_ == "ccomp":
@@ -385,6 +443,18 @@ class _Sentence:
                 r.gov = v.head
                 r.confidence -= 0.15
         return r
+
+    @staticmethod
+    def ultimatum(v: "Token") -> bool:
+        """'will withdraw unless X': a conditional intention is a threat (CAMEO 139)."""
+        for _ in range(3):
+            for c in v.children:
+                if c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children):
+                    return True
+            if v.dep_ not in ("xcomp", "ccomp", "conj") or v.head.i == v.i:
+                return False
+            v = v.head
+        return False
 
     def complement(self, tok: "Token", kind: str) -> "Token | None":
         """What a governing verb is about: its infinitive or clause, else its object, else the
@@ -496,7 +566,9 @@ class _Sentence:
         out = []
         for h in heads:
             found = self.actor_head(h)
-            if found is None and r.noun is not None and r.gov.i == r.noun.i:
+            if found is not None and found.pos_ == "PRON":
+                found = self.speaker_for(r.gov, found)
+            if found is None:
                 # 'the President's plot came with ... threats': up to the next clause's subject
                 for _ in range(3):
                     up = self.clause_subject(h.head, through_nouns=True) if h.head.i != h.i else []
@@ -511,11 +583,36 @@ class _Sentence:
                 continue
             out.append(h)
             out.extend(c for c in h.conjuncts if c.i > h.i and _actorish(c))
+        if not out and r.noun is None:
+            # a clause the parser left without a subject: the nearest actor before the trigger
+            first = min(t.i for t in r.tokens)
+            for t in reversed(list(self.sent.doc[max(self.sent.start, first - 12):first])):
+                if t.pos_ in ("PROPN", "NOUN") and _actorish(t) and t.dep_ not in ("compound", "amod", "poss"):
+                    r.confidence -= 0.15
+                    return [t]
         return _unique(out)
+
+    def speaker_for(self, v: "Token", pron: "Token") -> "Token":
+        """'Syria says it is willing': a pronoun subject of what someone said is the speaker."""
+        for _ in range(5):
+            if v.dep_ in ("acomp", "xcomp", "conj") and v.head.i != v.i:
+                v = v.head
+                continue
+            if v.dep_ != "ccomp" or v.head.i == v.i:
+                return pron
+            head = v.head
+            entry = self.entry(head) if head.pos_ in VERB_POS else None
+            if entry is not None and entry.kind == "speech":
+                subj = next((c for c in head.children if c.dep_ == "nsubj"), None)
+                if subj is not None and subj.pos_ != "PRON" and _actorish(subj):
+                    return subj
+                return pron
+            v = head
+        return pron
 
     def noun_sources(self, noun: "Token") -> list["Token"]:
         for c in noun.children:
-            if c.dep_ == "poss":
+            if c.dep_ == "poss" and c.pos_ != "PRON":
                 return [c]
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ == "by":
@@ -566,37 +663,51 @@ class _Sentence:
             return []
         return []
 
-    def actor_head(self, h: "Token") -> "Token | None":
+    def actor_head(self, h: "Token", preps: tuple[str, ...] = ("of", "by", "from")) -> "Token | None":
         """The actor a subject or object names: itself when actor-like; for a thing ('the
-        plan', 'his speech'), its owner ('his') or a national modifier ('Russian operation')."""
+        plan', 'Putin's speech'), its owner or a national modifier ('Russian operation'), or
+        who it is of ('part of a Karen stronghold')."""
         if _actorish(h):
             return h
         for c in h.children:
-            if c.dep_ == "poss" and _actorish(c):
+            if c.dep_ == "poss" and c.pos_ != "PRON" and _actorish(c):
                 return c
         for c in h.children:
-            if c.dep_ in ("amod", "compound") and (c.ent_type_ in ACTOR_LABELS or (
-                    c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper())):
+            if c.dep_ in ("amod", "compound") and c.ent_type_ not in NOT_ACTOR and (
+                    c.ent_type_ in ACTOR_LABELS or (c.pos_ in ("PROPN", "ADJ") and c.text[:1].isupper())):
                 return c
         for c in h.children:
-            if c.dep_ == "prep" and c.lower_ in ("of", "by"):
+            if c.dep_ == "prep" and c.lower_ in preps:
                 for p in c.children:
-                    if p.dep_ == "pobj" and _actorish(p):
-                        return p
+                    if p.dep_ == "pobj":
+                        found = self.actor_head(p, preps) if p.i > h.i else None
+                        if found is not None:
+                            return found
         return None
 
     def targets(self, r: Reading) -> list["Token"]:
-        cands: list[Token] = list(r.target_hint)
+        """Whom the event is done to: for a refusal, request or accusation, the governing verb's
+        object first ('blamed Israel for X'); otherwise what the act itself is done to
+        ('threatened to break relations with Russia'), then the governing verb's."""
+        own = list(r.target_hint) + self.verb_targets(r.gov, r)
+        inner_cands: list[Token] = []
         inner = r.inner
         while inner is not None:
-            cands.extend(inner.target_hint)
-            cands.extend(self.verb_targets(inner.gov, inner))
+            inner_cands.extend(inner.target_hint)
+            inner_cands.extend(self.verb_targets(inner.gov, inner))
             inner = inner.inner
-        cands.extend(self.verb_targets(r.gov, r))
+        if r.comp is not None and r.inner is None:
+            inner_cands.extend(self.verb_targets(r.comp, r))
+        if r.noun is not None and r.noun.i == r.gov.i and r.noun.dep_ == "dobj":
+            own.extend(self.verb_targets(r.noun.head, r))
+        cands = own + inner_cands if r.kind in ("refuse", "request", "accuse") else inner_cands + own
         out: list[Token] = []
+        trigger = {t.i for t in r.tokens}
         for c in cands:
-            h = self.actor_head(c)
-            if h is not None and h.i not in {t.i for t in r.tokens}:
+            if c.i in trigger:
+                continue
+            h = self.actor_head(c, ("of", "by", "from", "in", "for"))
+            if h is not None and h.i not in trigger:
                 out.append(h)
                 out.extend(x for x in h.conjuncts if x.i > h.i and _actorish(x))
                 break
@@ -610,7 +721,12 @@ class _Sentence:
         trigger_ids = {t.i for t in r.tokens}
         for c in kids:
             if c.dep_ in ("dobj", "dative", "iobj") and c.i not in trigger_ids:
-                out.append(c)
+                if any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children) and not _actorish(c):
+                    continue  # 'withdraw its troops': the source's own, not a target
+                obj = self.object_of(v) if c.dep_ == "dobj" else c
+                out.append(obj if obj is not None else c)
+                if obj is not None and obj.pos_ == "NOUN" and not _actorish(obj):
+                    out.extend(self.noun_targets(obj))
         for c in kids:
             if c.dep_ == "nsubjpass" and c.i not in trigger_ids:
                 out.append(c)
@@ -649,6 +765,8 @@ class _Sentence:
 
 
 def _actorish(t: "Token") -> bool:
+    if t.ent_type_ in NOT_ACTOR or t.like_num:
+        return False
     if t.ent_type_ in ACTOR_LABELS:
         return True
     if t.pos_ == "PROPN":

@@ -11,7 +11,7 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 KINDS = frozenset({"act", "intent", "threat", "refuse", "request", "accuse", "light", "undo",
-                   "aspect", "speech", "object"})
+                   "aspect", "speech", "object", "command", "prepare"})
 
 
 @dataclass(frozen=True)
@@ -24,15 +24,16 @@ class Entry:
     mode: str | None
     objects: frozenset[str] | None  # None: always; frozenset({'*'}): any object; else these lemmas
 
-    def fits(self, obj: str | None) -> int:
-        """How well the entry fits an object lemma: 2 named, 1 any/none needed, -1 not at all."""
+    def fits(self, obj: tuple[str, ...] | None) -> float:
+        """How well the entry fits an object (its lemma and its compounds' lemmas): 2 named,
+        1.5 any object, 1 no object needed, -1 not at all."""
         if self.objects is None:
-            return 1 if not self.particle else 2
-        if obj is None:
+            return 1
+        if not obj:
             return -1
         if "*" in self.objects:
-            return 1
-        return 2 if obj in self.objects else -1
+            return 1.5
+        return 2 if any(o in self.objects for o in obj) else -1
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def load() -> Lexicon:
     return _parse(DATA / "lexicon.tsv")
 
 
-def choose(entries: tuple[Entry, ...], particles: set[str], obj: str | None) -> Entry | None:
+def choose(entries: tuple[Entry, ...], particles: set[str], obj: tuple[str, ...] | None) -> Entry | None:
     """The most specific entry that fits: a matching particle and a named object beat a
     general entry; entries whose particle or object is absent do not fit."""
     best, best_fit = None, 0
