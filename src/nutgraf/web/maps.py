@@ -109,7 +109,20 @@ class _Basemap:
     def country_name(self, code: str | None) -> str | None:
         with self._lock:
             self._load()
-        return self._names.get(code or "")
+            if not code or code in self._names:
+                return self._names.get(code or "")
+            name = None
+            if self._note is None:  # a country without an outline (Serbia, small islands): its gazetteer entry
+                try:
+                    from nutgraf.facts.places.gazetteer import open_gazetteer
+
+                    entry = open_gazetteer().country(code)
+                    name = entry.name if entry is not None else None
+                except Exception:  # noqa: BLE001 - a name is a nicety
+                    name = None
+            if len(self._names) < 2000:
+                self._names[code] = name  # type: ignore[assignment]
+            return name
 
     def level(self, tolerance: int) -> list[tuple[float, float, float, float, str, str]]:
         """(min x, min y, max x, max y, ISO code, ``<path>`` element) per country, with points
