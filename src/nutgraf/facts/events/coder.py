@@ -248,7 +248,12 @@ class _Sentence:
                 cands = self.lex.candidates(lemma, "V")
             if cands:
                 particles = {c.lower_ for c in tok.children if c.dep_ in ("prt", "prep")}
-                found = L.choose(cands, particles, self.object_lemma(tok))
+                if pos == "N":
+                    # a noun's 'object' is what modifies it: 'air strike', 'hunger strike'
+                    obj = tuple(nlp.lemma(c) for c in tok.children if c.dep_ in ("compound", "amod"))
+                else:
+                    obj = self.object_lemma(tok)
+                found = L.choose(cands, particles, obj or None)
         self.entries[tok.i] = found
         return found
 
@@ -300,6 +305,8 @@ class _Sentence:
         found = sorted(found, key=lambda t: (_depth(t), t.i))
         readings: list[Reading] = []
         roots: set[int] = set()
+        if any(self.entry(t) is not None and self.entry(t).kind == "speech" for t in found):
+            readings.extend(self.obligations(roots))
         for tok in found:
             if tok.i in self.consumed or tok.i in roots or _under(tok, roots):
                 continue
@@ -316,8 +323,6 @@ class _Sentence:
                 roots |= {t.i for t in r.inner.tokens}
                 roots.add(r.inner.gov.i)
             readings.append(r)
-        if any(self.entries.get(t.i) is not None and self.entries[t.i].kind == "speech" for t in found):
-            readings.extend(self.obligations(roots))
         return readings
 
     def obligations(self, roots: set[int]) -> list[Reading]:
@@ -332,6 +337,8 @@ class _Sentence:
             head_entry = self.entry(v.head) if v.head.pos_ in VERB_POS else None
             if head_entry is None or head_entry.kind != "speech":
                 continue
+            if v.head.tag_ == "VBG" and v.head.dep_ in ("advcl", "xcomp", "acl"):
+                continue  # '..., saying he must resign': a comment on the main event
             subj = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
             if not subj or subj[0].lower_ in ("we", "i") or not _actorish(subj[0]):
                 continue
@@ -462,6 +469,11 @@ class _Sentence:
         kids = list(tok.children)
         for c in kids:
             if c.dep_ in ("xcomp", "ccomp"):
+                return c
+        for c in kids:
+            # 'sworn to fight' parsed as a purpose clause: still the infinitive it governs
+            if c.dep_ == "advcl" and c.i > tok.i and any(
+                    a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
                 return c
         if kind in ("refuse", "request", "intent", "threat"):
             for c in kids:
