@@ -49,7 +49,8 @@ SEED = "seed/000_bcbe3f4cab7c9581"
 
 
 def words(text: str | None) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", (text or "").lower()) if w not in STOP and len(w) > 1}
+    text = (text or "").lower().replace(".", "")  # U.N. = UN
+    return {w for w in re.findall(r"[a-z0-9]+", text) if w not in STOP and len(w) > 1}
 
 
 def actor_ok(pred, golds: list[dict]) -> bool:

@@ -598,8 +598,10 @@ class _Sentence:
         if not out and r.noun is None:
             # a clause the parser left without a subject: the nearest actor before the trigger
             first = min(t.i for t in r.tokens)
+            hinted = {t.i for t in r.target_hint} | {c.i for t in r.target_hint for c in t.conjuncts}
             for t in reversed(list(self.sent.doc[max(self.sent.start, first - 12):first])):
-                if t.pos_ in ("PROPN", "NOUN") and _actorish(t) and t.dep_ not in ("compound", "amod", "poss"):
+                if t.pos_ in ("PROPN", "NOUN") and _actorish(t) and t.i not in hinted and \
+                        t.dep_ not in ("compound", "amod", "poss", "nmod"):
                     r.confidence -= 0.15
                     return [t]
         return _unique(out)
@@ -681,6 +683,10 @@ class _Sentence:
         who it is of ('part of a Karen stronghold')."""
         if _actorish(h):
             return h
+        if h.pos_ == "VERB":
+            # 'The Red Cross operating in Iraq said': a clause parsed as the subject
+            subj = next((c for c in h.children if c.dep_ == "nsubj"), None)
+            return subj if subj is not None and _actorish(subj) else None
         for c in h.children:
             if c.dep_ == "poss" and c.pos_ != "PRON" and _actorish(c):
                 return c
@@ -693,6 +699,14 @@ class _Sentence:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         found = self.actor_head(p, preps) if p.i > h.i else None
+                        if found is not None:
+                            return found
+        for c in h.children:
+            # 'the demonstration staged by students'
+            if c.dep_ == "acl":
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        found = next((p for p in a.children if p.dep_ == "pobj" and _actorish(p)), None)
                         if found is not None:
                             return found
         return None
@@ -731,10 +745,13 @@ class _Sentence:
         out = []
         kids = list(v.children)
         trigger_ids = {t.i for t in r.tokens}
+        later = []
         for c in kids:
             if c.dep_ in ("dobj", "dative", "iobj") and c.i not in trigger_ids:
-                if any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children) and not _actorish(c):
-                    continue  # 'withdraw its troops': the source's own, not a target
+                if any(p.dep_ == "poss" and p.pos_ == "PRON" for p in c.children) or (
+                        r.category == "MOBILIZE" and c.dep_ == "dobj"):
+                    later.append(c)  # 'withdraw its troops', 'mobilised reservists': their own
+                    continue
                 obj = self.object_of(v) if c.dep_ == "dobj" else c
                 out.append(obj if obj is not None else c)
                 if obj is not None and obj.pos_ == "NOUN" and not _actorish(obj):
@@ -746,7 +763,13 @@ class _Sentence:
             for c in kids:
                 if c.dep_ == "prep" and c.lower_ == prep:
                     out.extend(p for p in c.children if p.dep_ == "pobj")
-        return out
+        if r.category in plover.CONFLICTUAL | {"THREATEN", "ACCUSE"}:
+            # 'mobilised reservists for a war against Iraq': an 'against' further down
+            for t in v.subtree:
+                if t.dep_ == "prep" and t.lower_ == "against" and t.head.i != v.i and t.i - v.i < 25:
+                    out.extend(p for p in t.children if p.dep_ == "pobj")
+                    break
+        return out + later
 
     def actor_tokens(self, head: "Token") -> list["Token"]:
         """The words naming an actor: the head's entity, its modifiers to the left (not the
@@ -767,7 +790,12 @@ class _Sentence:
             for c in head.rights:
                 if c.dep_ == "prep" and c.lower_ in ("of", "in", "from"):
                     sub = list(c.subtree)
-                    if len(sub) <= 6:
+                    if len(sub) <= 8:
+                        hi = max(hi, sub[-1].i)
+                elif c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == hi + 1:
+                    # 'the opposition newspaper La Prensa'
+                    sub = list(c.subtree)
+                    if len(sub) <= 5:
                         hi = max(hi, sub[-1].i)
         while lo < hi and doc[lo].dep_ in ("det", "punct", "case", "cc"):
             lo += 1
