@@ -8,6 +8,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from nutgraf.facts.events.plover import CATEGORIES
+
 DATA = Path(__file__).resolve().parent / "data"
 
 KINDS = frozenset({"act", "intent", "threat", "refuse", "request", "accuse", "light", "undo",
@@ -52,7 +54,8 @@ def _parse(path: Path) -> Lexicon:
             continue
         cells = (line.split("\t") + [""] * 6)[:6]
         lemma, pos, kind, category, mode, objects = (c.strip() for c in cells)
-        if kind not in KINDS or pos not in ("V", "N", "A"):
+        if kind not in KINDS or pos not in ("V", "N", "A") or (category and category not in CATEGORIES) \
+                or mode == "*":
             raise ValueError(f"{path.name}:{n}: bad entry {line!r}")
         first, _, second = lemma.partition(" ")
         objs = frozenset(o.strip() for o in objects.split(",") if o.strip()) or None
