@@ -152,7 +152,7 @@ class _Context:
         last = max(r.tokens, key=lambda t: t.idx + len(t.text))
         end = last.idx + len(last.text)
         sources = coder.sources(r)
-        targets = coder.targets(r)
+        targets = coder.targets(r) or coder.named_target(r, sources)
         src_actors = [self.actor(t, coder) for t in sources] or [None]
         tgt_actors = [self.actor(t, coder) for t in targets] or [None]
         tgt_actors = [a for a in tgt_actors if a is None or not any(
@@ -686,7 +686,8 @@ class _Sentence:
         if h.pos_ == "VERB":
             # 'The Red Cross operating in Iraq said': a clause parsed as the subject
             subj = next((c for c in h.children if c.dep_ == "nsubj"), None)
-            return subj if subj is not None and _actorish(subj) else None
+            if subj is not None and _actorish(subj):
+                return subj
         for c in h.children:
             if c.dep_ == "poss" and c.pos_ != "PRON" and _actorish(c):
                 return c
@@ -738,6 +739,25 @@ class _Sentence:
                 out.extend(x for x in h.conjuncts if x.i > h.i and _actorish(x))
                 break
         return _unique(out)
+
+    def named_target(self, r: Reading, sources: list["Token"]) -> list["Token"]:
+        """No target in the grammatical slots: the first name (country, people, organisation,
+        person) after the trigger inside its clause ('threatened to stop negotiations if the
+        United States ...'), not the source's own words."""
+        last = max(t.i for t in r.tokens)
+        taken: set[int] = set()
+        for src in sources:
+            taken |= {t.i for t in self.actor_tokens(src)}
+        top = r.gov
+        lo = min(t.i for t in top.subtree) if top.pos_ in VERB_POS else top.i
+        hi = max(t.i for t in top.subtree) if top.pos_ in VERB_POS else top.i
+        for t in self.sent.doc[last + 1:min(hi + 1, last + 21, self.sent.end)]:
+            if t.i < lo or t.i in taken:
+                continue
+            if t.ent_type_ in ACTOR_LABELS and (t.i + 1 >= len(t.doc) or t.doc[t.i + 1].ent_iob_ != "I"):
+                r.confidence -= 0.1
+                return [t]
+        return []
 
     def verb_targets(self, v: "Token", r: Reading) -> list["Token"]:
         if v.pos_ not in VERB_POS and v.pos_ != "ADJ":
@@ -792,10 +812,10 @@ class _Sentence:
                     sub = list(c.subtree)
                     if len(sub) <= 8:
                         hi = max(hi, sub[-1].i)
-                elif c.dep_ == "appos" and c.pos_ == "PROPN" and c.i == hi + 1:
+                elif c.dep_ == "appos" and c.pos_ == "PROPN":
                     # 'the opposition newspaper La Prensa'
                     sub = list(c.subtree)
-                    if len(sub) <= 5:
+                    if len(sub) <= 5 and sub[0].i == hi + 1:
                         hi = max(hi, sub[-1].i)
         while lo < hi and doc[lo].dep_ in ("det", "punct", "case", "cc"):
             lo += 1
