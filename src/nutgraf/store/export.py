@@ -3,10 +3,12 @@
 - ``jsonl``: one line per article, the article's fields (as ``Article.to_dict()``, plus
   ``id``, ``capture_id``, ``origin``, ``fetched_at``, ``nutgraf_version``,
   ``settings_hash``) with its ``entities`` (each with its ``mentions`` spans), ``quotes``,
-  ``amounts`` and ``dates`` nested.  ``--out -`` writes to standard output.
+  ``amounts``, ``dates`` and ``places`` (as ``Place.to_dict()``) nested.  ``--out -`` writes
+  to standard output.
 - ``csv`` and ``parquet``: one file per table in the folder ``--out``
-  (``captures``, ``articles``, ``entities``, ``mentions``, ``quotes``, ``amounts``, ``dates``),
-  the store's own columns, so the relations survive (``article_id``, ``entity_id``,
+  (``captures``, ``articles``, ``entities``, ``mentions``, ``quotes``, ``amounts``, ``dates``,
+  ``places`` (one row per place mention) and ``article_places`` (one per distinct place per
+  article)), the store's own columns, so the relations survive (``article_id``, ``entity_id``,
   ``capture_id``); JSON columns stay JSON text.  CSV is UTF-8 with a header row.
   ``articles`` also has ``syndication_group`` and ``story_id`` (as in ``jsonl``): the
   corpus passes' copy group and story of each article.
@@ -92,9 +94,9 @@ def export_parquet(store: SQLiteStore, out: str | Path, batch: int = 10_000) -> 
     written = {}
     extra = _corpus_fields(store)
     for table in TABLES:
-        info = list(store.conn.execute(f"PRAGMA table_info({table})"))
-        fields = [(r[1], getattr(pa, _ARROW_TYPES.get(str(r[2]).upper(), "string"))()) for r in info]
-        names = [r[1] for r in info]
+        info = store.column_types(table)
+        fields = [(name, getattr(pa, _ARROW_TYPES.get(kind.upper(), "string"))()) for name, kind in info]
+        names = [name for name, _ in info]
         if table == "articles":
             fields += [(name, pa.int64()) for name in CORPUS_FIELDS]
         schema = pa.schema(fields)

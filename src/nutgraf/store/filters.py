@@ -1,5 +1,5 @@
-"""The search filters both stores share (site, date range, entity, speaker), as SQL
-conditions over ``articles a`` and their arguments.  The stores differ only in the
+"""The search filters both stores share (site, date range, entity, speaker, place, country),
+as SQL conditions over ``articles a`` and their arguments.  The stores differ only in the
 parameter mark (``?`` for SQLite, ``%s`` for psycopg) and the case-insensitive LIKE
 (SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE)."""
 
@@ -9,10 +9,18 @@ from typing import Any
 
 
 def search_filters(*, site: str | None = None, since: str | None = None, until: str | None = None,
-                   entity: str | None = None, speaker: str | None = None, mark: str = "?",
-                   like: str = "LIKE") -> tuple[list[str], list[Any]]:
+                   entity: str | None = None, speaker: str | None = None, place: str | None = None,
+                   country: str | None = None, mark: str = "?", like: str = "LIKE",
+                   has_places: bool = True) -> tuple[list[str], list[Any]]:
     """``(conditions, arguments)`` for the filters given; dates compare as ISO prefixes, so
-    ``since="2019"`` and ``since="2019-05-01"`` both work."""
+    ``since="2019"`` and ``since="2019-05-01"`` both work.
+
+    ``place``: articles with a place mention whose gazetteer name or text is ``place`` (case
+    ignored: 'georgia' finds 'Georgia', and 'Russia' finds 'Russian' read as Russia), or, given
+    as digits, whose GeoNames id is that number.  ``country``: articles naming a place in that
+    country (ISO 3166-1 alpha-2, case ignored: 'GE' finds Georgia, Tbilisi and a border
+    crossing placed in Georgia).  ``has_places=False`` (a store older than the places tables)
+    makes either filter match nothing."""
     where: list[str] = []
     args: list[Any] = []
     if site:
@@ -31,4 +39,21 @@ def search_filters(*, site: str | None = None, since: str | None = None, until: 
     if speaker:
         where.append(f"EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND q.speaker {like} {mark})")
         args.append(f"%{speaker}%")
+    place = (place or "").strip()
+    country = (country or "").strip()
+    if (place or country) and not has_places:
+        where.append("1 = 0")
+    elif place:
+        if place.isascii() and place.isdigit() and len(place) <= 18:
+            where.append(f"EXISTS (SELECT 1 FROM article_places ap WHERE ap.article_id = a.id"
+                         f" AND ap.geonames_id = {mark})")
+            args.append(int(place))
+        else:
+            where.append(f"EXISTS (SELECT 1 FROM places p WHERE p.article_id = a.id AND"
+                         f" (lower(p.name) = lower({mark}) OR lower(p.text) = lower({mark})))")
+            args += [place, place]
+    if country and has_places:
+        where.append(f"EXISTS (SELECT 1 FROM article_places ac WHERE ac.article_id = a.id"
+                     f" AND ac.country_code = {mark})")
+        args.append(country.upper())
     return where, args

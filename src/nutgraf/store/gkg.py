@@ -12,9 +12,10 @@ A GKG 2.1 row has 27 tab-separated fields.  What nutgraf fills, and how:
  7  V2.1COUNTS                     (empty)
  8  V1THEMES                       (empty: no theme taxonomy)
  9  V2ENHANCEDTHEMES               (empty)
-10  V1LOCATIONS                    ``Type#FullName#CountryCode#ADM1Code#Lat#Long#FeatureID`` per GPE/LOC/FAC
-                                   entity, ``;``-joined; not geocoded, so only FullName is set
-11  V2ENHANCEDLOCATIONS            the same with ADM2Code and the character offset of each mention:
+10  V1LOCATIONS                    ``Type#FullName#CountryCode#ADM1Code#Lat#Long#FeatureID`` per distinct
+                                   place of the article (``places``, geocoded against GeoNames),
+                                   ``;``-joined; see "Locations" below
+11  V2ENHANCEDLOCATIONS            one per place mention, with ADM2Code (empty) and its character offset:
                                    ``Type#FullName#CountryCode#ADM1Code#ADM2Code#Lat#Long#FeatureID#Offset``
 12  V1PERSONS                      PERSON entity names, ``;``-joined
 13  V2ENHANCEDPERSONS              ``Name,Offset`` per mention, ``;``-joined
@@ -35,6 +36,24 @@ A GKG 2.1 row has 27 tab-separated fields.  What nutgraf fills, and how:
 26  V2.1TRANSLATIONINFO            (empty: source-language text)
 27  V2EXTRASXML                    (empty)
 
+Locations, as GDELT writes them:
+
+- ``Type``: 1 COUNTRY (GeoNames ``PCL*`` features), 2 USSTATE (an ``ADM1`` in the US),
+  3 USCITY (anything else in the US), 4 WORLDCITY (anything else outside it), 5 WORLDSTATE
+  (an ``ADM1`` outside the US);
+- ``FullName``: 'Moscow, Moskva, Russia', 'Texas, United States', 'Georgia' (place, its
+  admin1, its country; country names from the gazetteer);
+- ``CountryCode``: FIPS 10-4 (Georgia ``GG``, Russia ``RS``); ``ADM1Code``: FIPS country code
+  plus the GeoNames admin1 code (``USTX``, ``RS48``), the FIPS code alone for a country;
+- ``Lat``/``Long``: the gazetteer's point; ``FeatureID``: the GeoNames id, the FIPS code for a
+  country (as GDELT does).
+
+Demonym mentions count ('Russian' is Russia, as GDELT geocodes it) and so do places the
+gazetteer lacks that are placed at their container ('the Verkhny Lars crossing' at Georgia).
+Places without coordinates and continents are left out.  An article stored without place rows
+(before places existed) lists its GPE/LOC/FAC entities by name only (``#Name#####``), as
+earlier versions did.
+
 Offsets are character offsets into the article text nutgraf stores (GDELT's are into its own
 copy of the text, which nobody else can see).  Delimiters that would break the format
 (tab, newline, and the field's own separators) are replaced by spaces inside values.
@@ -42,6 +61,7 @@ copy of the text, which nobody else can see).  Delimiters that would break the f
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -58,6 +78,7 @@ assert len(COLUMNS) == 27
 
 LOCATION_LABELS = {"GPE", "LOC", "FAC"}
 WEB = "1"
+COUNTRY, USSTATE, USCITY, WORLDCITY, WORLDSTATE = 1, 2, 3, 4, 5
 
 
 def _clean(value: Any, bad: str = "") -> str:
@@ -99,6 +120,64 @@ def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
 
 
+def _coord(value: float) -> str:
+    text = f"{float(value):.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@functools.lru_cache(maxsize=512)
+def _country_name(iso2: str | None) -> str | None:
+    if not iso2:
+        return None
+    try:
+        from nutgraf.facts.places.gazetteer import open_gazetteer
+
+        entry = open_gazetteer().country(iso2)
+    except Exception:  # noqa: BLE001 - no gazetteer installed: the code stands in for the name
+        return None
+    return entry.name if entry else None
+
+
+def location_type(p: dict[str, Any]) -> int:
+    """GDELT's location type of a place record."""
+    code = (p.get("feature_code") or "").upper()
+    us = p.get("country_code") == "US"
+    if code.startswith("PCL"):
+        return COUNTRY
+    if code == "ADM1":
+        return USSTATE if us else WORLDSTATE
+    return USCITY if us else WORLDCITY
+
+
+def location_fields(p: dict[str, Any]) -> tuple[int, str, str, str, str, str, str] | None:
+    """``(Type, FullName, CountryCode, ADM1Code, Lat, Long, FeatureID)`` of a place record
+    (``SQLiteStore.iter_articles``'s ``places``), or None when it has no point or is a continent."""
+    if p.get("lat") is None or p.get("lon") is None or (p.get("feature_code") or "").upper() == "CONT":
+        return None
+    kind = location_type(p)
+    fips = _clean(p.get("country_fips") or "", ";#")
+    country = _country_name(p.get("country_code")) or p.get("country_code") or ""
+    name = p.get("name") or ""
+    if kind == COUNTRY:
+        parts = [name]
+    elif kind in (USSTATE, WORLDSTATE):
+        parts = [name, country]
+    else:
+        admin1 = p.get("admin1_name")
+        parts = [name] + ([admin1] if admin1 and admin1 != name else []) + [country]
+    full = ", ".join(_clean(x, ";#,") for x in parts if x)
+    admin1_code = _clean(p.get("admin1") or "", ";#")
+    if kind == COUNTRY:
+        adm1 = fips
+    else:
+        adm1 = f"{fips}{admin1_code}" if fips and admin1_code else fips
+    if kind == COUNTRY and fips:
+        feature = fips
+    else:
+        feature = str(p["geonames_id"]) if p.get("geonames_id") is not None else ""
+    return kind, full, fips, adm1, _coord(p["lat"]), _coord(p["lon"]), feature
+
+
 def gkg_row(a: dict[str, Any]) -> list[str]:
     """The 27 fields for one article record (as ``SQLiteStore.iter_articles`` yields)."""
     date = gkg_date(a.get("published")) or gkg_date(a.get("fetched_at"))
@@ -119,9 +198,16 @@ def gkg_row(a: dict[str, Any]) -> list[str]:
         elif e["label"] == "ORG":
             orgs.append(name)
             orgs2 += [(o, f"{name},{o}") for o in offsets]
-        elif e["label"] in LOCATION_LABELS:
+        elif e["label"] in LOCATION_LABELS and not a.get("places"):
             locations.append(f"#{name}#####")
             locations2 += [(o, f"#{name}#######{o}") for o in offsets]
+    for p in a.get("places") or []:
+        loc = location_fields(p)
+        if loc is None:
+            continue
+        kind, full, fips, adm1, lat, lon, feature = loc
+        locations.append(f"{kind}#{full}#{fips}#{adm1}#{lat}#{lon}#{feature}")
+        locations2.append((p["start"], f"{kind}#{full}#{fips}#{adm1}##{lat}#{lon}#{feature}#{p['start']}"))
 
     def joined(items: list[tuple[int, str]]) -> str:
         return ";".join(s for _, s in sorted(items))

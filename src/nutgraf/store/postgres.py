@@ -74,10 +74,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
-from nutgraf.store.base import StoreBase
+from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows, insert_sql,
+                                 place_rows)
 from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
-from nutgraf.store.schema import FACT_TABLES, TABLES
+from nutgraf.store.schema import ADDED_TABLES, FACT_TABLES, TABLES
 from nutgraf.store.sqlite import StoreError, _article_record, _json, _span, now
 
 URL_PREFIXES = ("postgresql://", "postgres://")
@@ -688,6 +689,8 @@ class PostgresStore(StoreBase):
                 conn.close()
                 raise StoreError(f"{self.path}: not a nutgraf database (no captures table; run "
                                  f"`nutgraf ingest ... --db {self.path}` first)")
+            # an older store, read as it is: the tables it lacks read as empty
+            self.absent = frozenset(t for t in ADDED_TABLES if not self._exists(t))
         else:
             self._create()
 
@@ -818,6 +821,10 @@ class PostgresStore(StoreBase):
                 " VALUES (%s,%s,%s,%s,%s,%s,%s)":
                     [_args((article_id, d.start, d.end, d.text, d.value, int(bool(d.relative)), d.granularity))
                      for d in a.dates],
+                insert_sql("places", PLACE_COLUMNS, "%s"):
+                    [_args(r) for r in place_rows(article_id, a.places, entity_id)],
+                insert_sql("article_places", ARTICLE_PLACE_COLUMNS, "%s"):
+                    [_args(r) for r in article_place_rows(article_id, a.places)],
             }
             for sql, values in rows.items():
                 if values:
@@ -844,13 +851,15 @@ class PostgresStore(StoreBase):
 
     def search(self, query: str | None = None, *, site: str | None = None, since: str | None = None,
                until: str | None = None, entity: str | None = None, speaker: str | None = None,
-               limit: int = 20) -> list[dict[str, Any]]:
+               place: str | None = None, country: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching an FTS5-style ``query`` (words, "phrases", AND/OR/NOT, prefix*)
-        and the filters, best match first (newest first without a query)."""
+        and the filters, best match first (newest first without a query); ``place`` and
+        ``country`` as ``store.filters.search_filters`` reads them."""
         from psycopg.rows import dict_row
 
         where, args = search_filters(site=site, since=since, until=until, entity=entity,
-                                     speaker=speaker, mark="%s", like="ILIKE")
+                                     speaker=speaker, place=place, country=country, mark="%s", like="ILIKE",
+                                     has_places=not self.absent)
         args = _args(args)
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         cur = self._raw.cursor(row_factory=dict_row)
@@ -871,7 +880,7 @@ class PostgresStore(StoreBase):
 
     def iter_articles(self, batch: int = 200) -> Iterator[dict[str, Any]]:
         """Every article as a plain dict (Article.to_dict() fields plus ``id``, ``capture_id``,
-        origin and version), with its ``entities``, ``quotes``, ``amounts`` and ``dates``."""
+        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates`` and ``places``."""
         from psycopg.rows import dict_row
 
         ids = self.article_ids()
@@ -885,7 +894,9 @@ class PostgresStore(StoreBase):
                 " c.origin_line, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
                 " WHERE a.id = ANY(%s) ORDER BY a.id", (chunk,)).fetchall()
             facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
-            for table in ("entities", "quotes", "amounts", "dates", "mentions"):
+            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places"):
+                if table in self.absent:
+                    continue
                 for r in cur.execute(f"SELECT * FROM {table} WHERE article_id = ANY(%s) ORDER BY id",
                                      (chunk,)).fetchall():
                     facts[table].setdefault(r["article_id"], []).append(r)
@@ -902,6 +913,9 @@ class PostgresStore(StoreBase):
         if table not in TABLES + ("runs",) and table not in self._schema.tables:
             raise ValueError(f"unknown table {table}")
         cols = ", ".join(_quote(c) for c in self.columns(table))
+        if table in self.absent:  # an older store, read-only: the table reads as empty
+            nulls = ", ".join(f"NULL AS {_quote(c)}" for c in self.columns(table))
+            return self._raw.cursor().execute(f"SELECT {nulls} WHERE false")
         cur = self._raw.cursor(name=f"nutgraf_rows_{table}", withhold=True)
         cur.execute(f"SELECT {cols} FROM {_quote(table)} ORDER BY {self._order_key(table)}")
         return cur

@@ -1,4 +1,4 @@
-"""The SQLite schema of a nutgraf store (version 2), as executed by ``store.sqlite``.
+"""The SQLite schema of a nutgraf store (version 4), as executed by ``store.sqlite``.
 
 Kept as Python so it ships inside any install; the same text is what ``sqlite3 demo.db .schema``
 shows.  See the README section "The store" for a tour.
@@ -6,10 +6,13 @@ shows.  See the README section "The store" for a tour.
 
 # 2: the corpus tables (syndication, stories, entity registry, quotes/figures across
 # articles); a version-1 store gets them when a writer opens it (every statement is IF NOT EXISTS).
-SCHEMA_VERSION = 3
+# 3: captures_origin.  4: places (one row per place mention), article_places (one per distinct
+# place per article) and registry_geonames (registry entries joined by GeoNames id); an older
+# store gets them, empty, when a writer opens it (its articles were stored without places).
+SCHEMA_VERSION = 4
 
 SCHEMA = r"""
--- nutgraf store, SQLite (schema version 2).
+-- nutgraf store, SQLite (schema version 4).
 --
 -- One row per capture (content-addressed: id = SHA-256 of the document bytes), one article
 -- per successfully extracted capture, and the facts of each article as span rows:
@@ -149,6 +152,58 @@ CREATE TABLE IF NOT EXISTS dates (
 );
 CREATE INDEX IF NOT EXISTS dates_article ON dates(article_id);
 
+-- Places (schema version 4): one row per place mention, resolved against the offline
+-- GeoNames gazetteer.  kind: 'name' ('Georgia'), 'demonym' ('Russian' -> Russia, as GDELT
+-- reads it) or 'container' (a place the gazetteer lacks, put at the place the text names
+-- with it: text 'Verkhny Lars', name 'Georgia').
+CREATE TABLE IF NOT EXISTS places (
+    id            INTEGER PRIMARY KEY,
+    article_id    INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start         INTEGER NOT NULL,
+    "end"         INTEGER NOT NULL,
+    text          TEXT NOT NULL,                  -- article.text[start:end]
+    name          TEXT NOT NULL,                  -- the gazetteer's name of the place
+    geonames_id   INTEGER,
+    lat           REAL,
+    lon           REAL,
+    country_code  TEXT,                           -- ISO 3166-1 alpha-2 ('GE')
+    country_fips  TEXT,                           -- FIPS 10-4, as GDELT uses ('GG')
+    admin1        TEXT,                           -- GeoNames admin1 code ('48', 'TX')
+    admin1_name   TEXT,
+    feature_class TEXT,                           -- GeoNames: A (country, region), P (city), ...
+    feature_code  TEXT,                           -- PCLI, ADM1, PPLC, ...
+    population    INTEGER,
+    confidence    REAL,                           -- the margin the choice won by, 0..1
+    evidence      TEXT,                           -- the signal that decided ('container:Georgia')
+    kind          TEXT NOT NULL,                  -- name | demonym | container
+    entity        TEXT,                           -- canonical entity name of the mention
+    entity_id     INTEGER REFERENCES entities(id) ON DELETE SET NULL
+);
+CREATE INDEX IF NOT EXISTS places_article ON places(article_id);
+CREATE INDEX IF NOT EXISTS places_geonames ON places(geonames_id);
+CREATE INDEX IF NOT EXISTS places_country ON places(country_code);
+
+-- One row per distinct place per article (demonym and container mentions counted too): what
+-- a map or a country filter reads.  place_key: the GeoNames id as text, else 'name:<name>'.
+CREATE TABLE IF NOT EXISTS article_places (
+    article_id   INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    place_key    TEXT NOT NULL,
+    geonames_id  INTEGER,
+    name         TEXT NOT NULL,
+    lat          REAL,
+    lon          REAL,
+    country_code TEXT,
+    country_fips TEXT,
+    admin1       TEXT,
+    admin1_name  TEXT,
+    feature_code TEXT,
+    mentions     INTEGER NOT NULL,                -- place rows of this place in the article
+    first_start  INTEGER NOT NULL,                -- where the first of them starts
+    PRIMARY KEY (article_id, place_key)
+);
+CREATE INDEX IF NOT EXISTS article_places_geonames ON article_places(geonames_id);
+CREATE INDEX IF NOT EXISTS article_places_country ON article_places(country_code);
+
 -- One row per `nutgraf ingest` run: what was asked and what came of it.
 CREATE TABLE IF NOT EXISTS runs (
     id              INTEGER PRIMARY KEY,
@@ -276,6 +331,16 @@ CREATE TABLE IF NOT EXISTS entity_links (
 CREATE INDEX IF NOT EXISTS entity_links_registry ON entity_links(registry_id);
 CREATE INDEX IF NOT EXISTS entity_links_article ON entity_links(article_id);
 
+-- Places in the registry (schema version 4): a GPE/LOC/FAC entity whose mentions resolved to
+-- a GeoNames id joins the entry of that id, whatever it is called ('US', 'America', 'United
+-- States' -> 6252001), and two places with one name ('Georgia' the country, the US state)
+-- stay apart.
+CREATE TABLE IF NOT EXISTS registry_geonames (
+    geonames_id INTEGER PRIMARY KEY,
+    registry_id INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS registry_geonames_registry ON registry_geonames(registry_id);
+
 -- One quote reported by many: same speaker, same words (containment >= 0.8).
 CREATE TABLE IF NOT EXISTS quote_clusters (
     id               INTEGER PRIMARY KEY,
@@ -337,5 +402,33 @@ CREATE INDEX IF NOT EXISTS figure_conflicts_other ON figure_conflicts(other_id);
 
 
 # The per-document tables, in the order exports and counts list them.
-FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates")
+FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates", "places", "article_places")
 TABLES = ("captures", "articles") + FACT_TABLES
+
+# Tables added after version 1 of the per-document tables, with the version that added them: a
+# read-only open of an older store (which cannot create them) reads them as empty.
+ADDED_TABLES = {"places": 4, "article_places": 4}
+
+
+def schema_columns(table: str) -> list[tuple[str, str]]:
+    """(name, declared type) of each column of ``table`` as this schema declares it."""
+    return list(_declared().get(table, ()))
+
+
+def _declared() -> dict[str, tuple[tuple[str, str], ...]]:
+    global _DECLARED
+    if _DECLARED is None:
+        import sqlite3
+
+        mem = sqlite3.connect(":memory:")
+        try:
+            mem.executescript(SCHEMA)
+            names = [r[0] for r in mem.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+            _DECLARED = {t: tuple((r[1], str(r[2])) for r in mem.execute(f'PRAGMA table_info("{t}")'))
+                         for t in names}
+        finally:
+            mem.close()
+    return _DECLARED
+
+
+_DECLARED: dict[str, tuple[tuple[str, str], ...]] | None = None

@@ -23,9 +23,10 @@ from typing import Any
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
-from nutgraf.store.base import StoreBase
+from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows, insert_sql,
+                                 place_record, place_rows)
 from nutgraf.store.filters import search_filters
-from nutgraf.store.schema import FACT_TABLES, TABLES, SCHEMA, SCHEMA_VERSION
+from nutgraf.store.schema import ADDED_TABLES, FACT_TABLES, TABLES, SCHEMA, SCHEMA_VERSION, schema_columns
 
 _MAX_ROWID = 2**63 - 1
 
@@ -79,6 +80,9 @@ class SQLiteStore(StoreBase):
                 self.conn.execute("SELECT 1 FROM captures LIMIT 1")
             except sqlite3.DatabaseError as exc:
                 raise StoreError(f"{self.path}: not a nutgraf database ({exc})") from exc
+            # an older store, read as it is: the tables it lacks read as empty
+            have = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            self.absent = frozenset(t for t in ADDED_TABLES if t not in have)
 
     # ------------------------------------------------------------------ set-up
 
@@ -230,6 +234,10 @@ class SQLiteStore(StoreBase):
             "INSERT INTO dates (article_id, start, \"end\", text, value, relative, granularity)"
             " VALUES (?,?,?,?,?,?,?)",
             [(article_id, d.start, d.end, d.text, d.value, int(bool(d.relative)), d.granularity) for d in a.dates])
+        if a.places:
+            con.executemany(insert_sql("places", PLACE_COLUMNS), place_rows(article_id, a.places, entity_id))
+            con.executemany(insert_sql("article_places", ARTICLE_PLACE_COLUMNS),
+                            article_place_rows(article_id, a.places))
         return article_id
 
     # ------------------------------------------------------------------ runs
@@ -252,11 +260,13 @@ class SQLiteStore(StoreBase):
 
     def search(self, query: str | None = None, *, site: str | None = None, since: str | None = None,
                until: str | None = None, entity: str | None = None, speaker: str | None = None,
-               limit: int = 20) -> list[dict[str, Any]]:
+               place: str | None = None, country: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching an FTS5 ``query`` (words, "phrases", AND/OR/NOT, prefix*) and the
-        filters, best match first (newest first without a query)."""
+        filters, best match first (newest first without a query); ``place`` and ``country`` as
+        ``store.filters.search_filters`` reads them."""
         where, args = search_filters(site=site, since=since, until=until, entity=entity,
-                                     speaker=speaker)
+                                     speaker=speaker, place=place, country=country,
+                                     has_places=not self.absent)
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         if query and query.strip():
             sql = (f"SELECT {cols}, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snippet,"
@@ -281,7 +291,7 @@ class SQLiteStore(StoreBase):
 
     def iter_articles(self, batch: int = 200) -> Iterator[dict[str, Any]]:
         """Every article as a plain dict (Article.to_dict() fields plus ``id``, ``capture_id``,
-        origin and version), with its ``entities``, ``quotes``, ``amounts`` and ``dates``."""
+        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates`` and ``places``."""
         ids = self.article_ids()
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
@@ -291,7 +301,9 @@ class SQLiteStore(StoreBase):
                 f" c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id WHERE a.id IN ({marks})"
                 " ORDER BY a.id", chunk).fetchall()
             facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
-            for table in ("entities", "quotes", "amounts", "dates", "mentions"):
+            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places"):
+                if table in self.absent:
+                    continue
                 for r in self.conn.execute(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY id",
                                            chunk):
                     facts[table].setdefault(r["article_id"], []).append(dict(r))
@@ -301,7 +313,10 @@ class SQLiteStore(StoreBase):
     def rows(self, table: str) -> Iterator[sqlite3.Row]:
         if table not in TABLES + ("runs",):
             raise ValueError(f"unknown table {table}")
-        return self.conn.execute(f"SELECT * FROM {table} ORDER BY rowid")
+        if table in self.absent:
+            return self.conn.execute("SELECT 1 WHERE 0")
+        order = "article_id, place_key" if table == "article_places" else "rowid"
+        return self.conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
 
     def corpus_fields(self) -> dict[int, tuple[int | None, int | None]]:
         """``{article id: (syndication_group, story_id)}`` from the corpus passes (articles
@@ -313,10 +328,13 @@ class SQLiteStore(StoreBase):
             return {}
 
     def columns(self, table: str) -> list[str]:
-        return [r[1] for r in self.conn.execute(f"PRAGMA table_info({table})")]
+        return [name for name, _ in self.column_types(table)]
 
     def column_types(self, table: str) -> list[tuple[str, str]]:
-        """(name, declared type) of each column of ``table`` (the same for every backend)."""
+        """(name, declared type) of each column of ``table`` (the same for every backend; a
+        table this older store lacks has the schema's columns)."""
+        if table in self.absent:
+            return schema_columns(table)
         return [(r[1], str(r[2])) for r in self.conn.execute(f"PRAGMA table_info({table})")]
 
 
@@ -359,6 +377,7 @@ def _article_record(row: dict[str, Any], facts: dict[str, dict[int, list[dict]]]
         "dates": [{"text": d["text"], "start": d["start"], "end": d["end"], "value": d["value"],
                    "relative": bool(d["relative"]), "granularity": d["granularity"]}
                   for d in facts["dates"].get(aid, [])],
+        "places": [place_record(p) for p in facts.get("places", {}).get(aid, [])],
     }
     return record
 
