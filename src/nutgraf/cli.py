@@ -546,12 +546,22 @@ QUERY uses SQLite FTS5 syntax: words (all must match), "exact phrases",
 OR, NOT, prefix* and NEAR(a b).  Without QUERY, the filters alone list
 articles, newest first.
 
+Places are the article's place mentions as geocoded at ingest (GeoNames,
+offline).  --place NAME finds articles with a place called NAME or
+written NAME in the text, case ignored ("--place Georgia"; "--place
+Russia" also finds "Russian", read as Russia); a number is a GeoNames id
+("--place 614540": Georgia the country, not the US state).  --country CC
+finds articles naming any place in that country, by ISO 3166-1 alpha-2
+code (GE: Georgia itself, Tbilisi, Batumi, ...).
+
 \b
 Examples:
   nutgraf search impeachment --db news.db
   nutgraf search '"climate change" OR warming' --db news.db --since 2019-01-01
   nutgraf search --speaker Putin --db news.db --format json
   nutgraf search refugees --entity Syria --site polygraph --db news.db
+  nutgraf search border --place Georgia --db news.db
+  nutgraf search --country GE --since 2022-09 --db news.db
 """
 
 
@@ -563,11 +573,22 @@ Examples:
 @click.option("--until", default=None, metavar="DATE", help="Published on or before.")
 @click.option("--entity", default=None, metavar="NAME", help="Articles naming this entity.")
 @click.option("--speaker", default=None, metavar="NAME", help="Articles quoting this speaker.")
+@click.option("--place", default=None, metavar="NAME",
+              help="Articles naming this place (its name or the words in the text, case ignored), "
+                   "or a GeoNames id given as digits.")
+@click.option("--country", default=None, metavar="CC",
+              help="Articles naming a place in this country (ISO 3166-1 alpha-2 code, e.g. GE).")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def search_command(query: str, db: str, site: str | None, since: str | None, until: str | None,
-                   entity: str | None, speaker: str | None, limit: int, fmt: str) -> None:
+                   entity: str | None, speaker: str | None, place: str | None, country: str | None,
+                   limit: int, fmt: str) -> None:
     from nutgraf.store import StoreError, open_store
+
+    if country is not None and not (len(country.strip()) == 2 and country.strip().isascii()
+                                    and country.strip().isalpha()):
+        raise click.BadParameter(f"{country!r}: give an ISO 3166-1 alpha-2 code such as GE or US",
+                                 param_hint="--country")
 
     try:
         store = open_store(db, readonly=True)
@@ -575,7 +596,7 @@ def search_command(query: str, db: str, site: str | None, since: str | None, unt
         raise click.ClickException(str(exc)) from exc
     with store:
         hits = store.search(query, site=site, since=since, until=until, entity=entity, speaker=speaker,
-                            limit=limit)
+                            place=place, country=country, limit=limit)
     if fmt == "json":
         _write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
         return
@@ -589,17 +610,20 @@ def search_command(query: str, db: str, site: str | None, since: str | None, unt
                f"            {_short(h['snippet'] or '', 160)}\n")
 
 
-_EXPORT_HELP = """Export a database: articles with their entities, quotes, amounts and dates.
+_EXPORT_HELP = """Export a database: articles with their entities, quotes, amounts, dates and places.
 
 \b
 Formats (--out):
   jsonl    one article per line, facts nested (FILE, or - for stdout)
   csv      one CSV per table in the folder OUT: captures, articles,
-           entities, mentions, quotes, amounts, dates (joined by ids)
+           entities, mentions, quotes, amounts, dates, places (one row
+           per place mention) and article_places (one per distinct place
+           of an article), joined by ids
   parquet  the same tables as Parquet files in the folder OUT
   gkg      GDELT GKG 2.1: one tab-separated 27-column row per article
-           (persons, organisations, locations, quotations, amounts,
-           names and dates with character offsets), FILE or -
+           (persons, organisations, geocoded locations with FIPS
+           codes and coordinates, quotations, amounts, names and dates
+           with character offsets), FILE or -
 
 \b
 Examples:
