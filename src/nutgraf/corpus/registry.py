@@ -11,8 +11,18 @@ name arrives after the surname was registered alone, the surname entry is merged
 full names sharing a surname ('Boris Johnson', 'Lyndon Johnson') leave a bare 'Johnson'
 on its own.
 
+**Places** join by **GeoNames id** first: a GPE/LOC/FAC entity whose place mentions (the
+``places`` rows of its article, ``kind`` 'name', through their ``entity_id``) resolved to a
+GeoNames id joins the entry of that id, whatever it is called ('US', 'United States',
+'America' -> 6252001).  An id not seen before adopts the entry of the same name and label
+when that entry is not already another place, and otherwise starts its own entry, so that
+'Georgia' the country (614540) and 'Georgia' the US state (4197000) stay two referents (the
+second one's ``norm`` carries its id: 'georgia #4197000').  Entities without a resolved place
+(demonyms, containers, older articles) join by name as before.
+
 Tables: ``entity_registry`` (the referents: ``name`` the fullest form seen, ``aliases``,
-``articles``, ``mentions``) and ``entity_links`` (per-article entity id -> registry id).
+``articles``, ``mentions``), ``entity_links`` (per-article entity id -> registry id) and
+``registry_geonames`` (GeoNames id -> registry id).
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from nutgraf.corpus.sql import Connection
 from nutgraf.corpus.text import words
 
 PERSON = "PERSON"
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _HONORIFICS = {"mr", "mrs", "ms", "dr", "sir", "dame", "president", "prime", "minister", "gen", "general",
                "lord", "lady", "prof", "professor", "senator", "sen", "rep", "gov", "governor"}
 
@@ -98,11 +109,46 @@ def resolve_any(con: Connection, name: str) -> int | None:
     return None
 
 
-def register(con: Connection, name: str, label: str) -> int | None:
-    """The registry id for ``name``/``label``, creating or merging entries as needed."""
+def _new_entry(con: Connection, name: str, label: str, norm: str, sur: str | None) -> int:
+    return con.execute(
+        "INSERT INTO entity_registry (name, label, norm, surname, aliases, articles, mentions)"
+        " VALUES (?,?,?,?,?,0,0) RETURNING id", (name, label, norm, sur, "[]")).fetchone()[0]
+
+
+def _register_place(con: Connection, name: str, label: str, norm: str, geonames_id: int) -> int:
+    """The registry id of a place entity resolved to ``geonames_id`` (see the module notes)."""
+    row = con.execute("SELECT g.registry_id, r.name FROM registry_geonames g JOIN entity_registry r"
+                      " ON r.id = g.registry_id WHERE g.geonames_id = ?", (geonames_id,)).fetchone()
+    if row:
+        rid, cur = row[0], row[1]
+        if len(name) > len(cur):
+            con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
+        return rid
+    con.execute("DELETE FROM registry_geonames WHERE geonames_id = ?", (geonames_id,))  # its entry is gone
+    row = con.execute("SELECT id, name FROM entity_registry WHERE norm = ? AND label = ?", (norm, label)).fetchone()
+    if row and con.execute("SELECT 1 FROM registry_geonames WHERE registry_id = ?", (row[0],)).fetchone():
+        # that name is already another place: this one gets an entry of its own
+        norm = f"{norm} #{geonames_id}"
+        row = con.execute("SELECT id, name FROM entity_registry WHERE norm = ? AND label = ?",
+                          (norm, label)).fetchone()
+    if row:
+        rid = row[0]
+        if len(name) > len(row[1]):
+            con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
+    else:
+        rid = _new_entry(con, name, label, norm, None)
+    con.execute("INSERT INTO registry_geonames (geonames_id, registry_id) VALUES (?, ?)", (geonames_id, rid))
+    return rid
+
+
+def register(con: Connection, name: str, label: str, geonames_id: int | None = None) -> int | None:
+    """The registry id for ``name``/``label``, creating or merging entries as needed; a place
+    (GPE/LOC/FAC) with its ``geonames_id`` joins by that id first."""
     norm = normalise(name, label)
     if not norm:
         return None
+    if geonames_id is not None and label in PLACE_LABELS:
+        return _register_place(con, name, label, norm, int(geonames_id))
     sur = surname(norm) if label == PERSON else None
     if label == PERSON and " " not in norm:
         full = _full_names_with_surname(con, norm, label)
@@ -114,9 +160,7 @@ def register(con: Connection, name: str, label: str) -> int | None:
         if len(name) > len(cur):
             con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
     else:
-        rid = con.execute(
-            "INSERT INTO entity_registry (name, label, norm, surname, aliases, articles, mentions)"
-            " VALUES (?,?,?,?,?,0,0) RETURNING id", (name, label, norm, sur, "[]")).fetchone()[0]
+        rid = _new_entry(con, name, label, norm, sur)
     if label == PERSON and " " in norm and sur:
         # a bare surname registered before this full name: merge it here when unambiguous
         full = _full_names_with_surname(con, sur, label)
@@ -132,6 +176,20 @@ def register(con: Connection, name: str, label: str) -> int | None:
     return rid
 
 
+def _place_ids(con: Connection, article_id: int) -> dict[int, int]:
+    """{entity id: GeoNames id} for the article's entities whose place mentions (by name: not
+    demonyms, not containers) resolved; the id most of them resolved to, the first on a tie."""
+    best: dict[int, tuple[int, int, int]] = {}
+    for eid, gid, n, first in con.execute(
+            "SELECT entity_id, geonames_id, count(*), min(start) FROM places WHERE article_id = ? AND kind = 'name'"
+            " AND geonames_id IS NOT NULL AND entity_id IS NOT NULL GROUP BY entity_id, geonames_id",
+            (article_id,)):
+        key = (int(n), -int(first), int(gid))
+        if eid not in best or key > best[eid]:
+            best[eid] = key
+    return {eid: key[2] for eid, key in best.items()}
+
+
 def link_article(con: Connection, article_id: int) -> dict[int, int]:
     """Register every entity of a stored article; returns {entity id: registry id}."""
     out: dict[int, int] = {}
@@ -139,10 +197,11 @@ def link_article(con: Connection, article_id: int) -> dict[int, int]:
                        (article_id,)).fetchall()
     # full names first, so that 'Putin' in the same article finds 'Vladimir Putin'
     rows.sort(key=lambda r: -len(normalise(r[1], r[2]).split()))
+    places = _place_ids(con, article_id)
     mentions: dict[int, int] = {}
     counts = {r[0]: r[4] for r in rows}
     for eid, name, label, aliases, _n in rows:
-        rid = register(con, name, label)
+        rid = register(con, name, label, places.get(eid))
         if rid is None:
             continue
         con.execute("INSERT INTO entity_links (entity_id, registry_id, article_id) VALUES (?,?,?) "
