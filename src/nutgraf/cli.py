@@ -358,8 +358,11 @@ def analyze_command(paths: tuple[str, ...], fmt: str, url: str | None, content_t
                     clean: bool) -> None:
     from nutgraf.facts.nlp import ModelMissing, load
 
+    from nutgraf.facts.places.gazetteer import open_gazetteer
+
     try:
         load()  # once, up front: a missing model is one clear message, not one per file
+        open_gazetteer()  # and so is a missing place gazetteer
     except ModelMissing as exc:
         raise click.ClickException(str(exc)) from exc
     _run(paths, fmt, url,
@@ -513,11 +516,15 @@ def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry
                          total_timeout=max(60.0, 6 * fetch_timeout),
                          user_agent=user_agent or default_user_agent())
     err = Console(stderr=True, highlight=False)
-    if workers == 1 and not dask_address:
-        try:
+    from nutgraf.facts.places.gazetteer import open_gazetteer
+
+    try:
+        if not dask_address:
+            open_gazetteer()  # checked here: a missing gazetteer is one message, not a failure per document
+        if workers == 1 and not dask_address:
             load()
-        except ModelMissing as exc:
-            raise click.ClickException(str(exc)) from exc
+    except ModelMissing as exc:
+        raise click.ClickException(str(exc)) from exc
     try:
         with _IngestProgress(err) as bar:
             if dask_address:

