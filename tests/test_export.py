@@ -13,7 +13,8 @@ from nutgraf.store import open_store
 from nutgraf.store.gkg import COLUMNS, gkg_date
 from storehelp import make_article
 
-TABLES = ("captures", "articles", "entities", "mentions", "quotes", "amounts", "dates", "places", "article_places")
+TABLES = ("captures", "articles", "entities", "mentions", "quotes", "amounts", "dates", "places", "article_places",
+          "events")
 
 
 @pytest.fixture

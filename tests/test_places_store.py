@@ -268,11 +268,11 @@ def test_registry_ignores_demonyms_and_containers(tmp_path):
 
 
 def _make_schema3(url: str) -> None:
-    """A store as schema 3 left it: no places tables, version 3 in meta."""
+    """A store as schema 3 left it: no places (or events) tables, version 3 in meta."""
     _fill(url, n=1)
     with open_store(url) as store:
         con = sql.connect(store)
-        for table in ("article_places", "places", "registry_geonames"):
+        for table in ("events", "article_places", "places", "registry_geonames"):
             con.execute(f"DROP TABLE {table}")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         if url.startswith("postgresql"):
@@ -283,7 +283,7 @@ def test_old_store_is_read_as_it_is_and_upgraded_by_a_writer(store_url, tmp_path
     _make_schema3(store_url)
     # a reader cannot add tables: the missing ones read as empty
     with open_store(store_url, readonly=True) as store:
-        assert store.absent == {"places", "article_places"}
+        assert store.absent == {"places", "article_places", "events"}
         assert store.counts()["places"] == 0 and store.counts()["articles"] == 2
         assert all(r["places"] == [] for r in store.iter_articles())
         assert store.search("", place="Georgia") == [] and store.search("", country="GE") == []
@@ -298,7 +298,7 @@ def test_old_store_is_read_as_it_is_and_upgraded_by_a_writer(store_url, tmp_path
     with open_store(store_url) as store:
         assert not store.absent
         assert _q(store, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
-        assert SCHEMA_VERSION == 4
+        assert SCHEMA_VERSION == 5
         c, a = georgia_article(7)
         aid = store.add_article(c, a, version="0.1.0", settings_hash="abc")
         corpus.update(store, aid)
@@ -328,4 +328,4 @@ def test_sqlite_schema3_file_made_by_hand_is_upgraded(tmp_path):
     with open_store(db) as store:
         names = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
         assert {"places", "article_places", "registry_geonames", "places_geonames", "article_places_country"} <= names
-        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "4"
+        assert store.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == str(SCHEMA_VERSION)

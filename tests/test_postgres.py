@@ -349,7 +349,7 @@ def test_ingest_search_export(pg_url, pages, tmp_path):
             assert cut[0] == cut[1]
     for fmt in ("csv", "parquet"):
         cli("export", "--db", pg_url, "--format", fmt, "--out", str(tmp_path / fmt))
-        assert len(list((tmp_path / fmt).iterdir())) == 9
+        assert len(list((tmp_path / fmt).iterdir())) == 10
 
 
 def test_resume_after_kill_9(pg_url, tmp_path):

@@ -74,8 +74,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
-from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows, insert_sql,
-                                 place_rows)
+from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows,
+                                 event_rows, insert_sql, place_rows)
 from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
 from nutgraf.store.schema import ADDED_TABLES, FACT_TABLES, TABLES
@@ -825,6 +825,8 @@ class PostgresStore(StoreBase):
                     [_args(r) for r in place_rows(article_id, a.places, entity_id)],
                 insert_sql("article_places", ARTICLE_PLACE_COLUMNS, "%s"):
                     [_args(r) for r in article_place_rows(article_id, a.places)],
+                insert_sql("events", EVENT_COLUMNS, "%s"):
+                    [_args(r) for r in event_rows(article_id, a.events, entity_id)],
             }
             for sql, values in rows.items():
                 if values:
@@ -880,7 +882,8 @@ class PostgresStore(StoreBase):
 
     def iter_articles(self, batch: int = 200) -> Iterator[dict[str, Any]]:
         """Every article as a plain dict (Article.to_dict() fields plus ``id``, ``capture_id``,
-        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates`` and ``places``."""
+        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates``, ``places``
+        and ``events``."""
         from psycopg.rows import dict_row
 
         ids = self.article_ids()
@@ -894,7 +897,7 @@ class PostgresStore(StoreBase):
                 " c.origin_line, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
                 " WHERE a.id = ANY(%s) ORDER BY a.id", (chunk,)).fetchall()
             facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
-            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places"):
+            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places", "events"):
                 if table in self.absent:
                     continue
                 for r in cur.execute(f"SELECT * FROM {table} WHERE article_id = ANY(%s) ORDER BY id",

@@ -1,4 +1,4 @@
-"""The SQLite schema of a nutgraf store (version 4), as executed by ``store.sqlite``.
+"""The SQLite schema of a nutgraf store (version 5), as executed by ``store.sqlite``.
 
 Kept as Python so it ships inside any install; the same text is what ``sqlite3 demo.db .schema``
 shows.  See the README section "The store" for a tour.
@@ -9,10 +9,11 @@ shows.  See the README section "The store" for a tour.
 # 3: captures_origin.  4: places (one row per place mention), article_places (one per distinct
 # place per article) and registry_geonames (registry entries joined by GeoNames id); an older
 # store gets them, empty, when a writer opens it (its articles were stored without places).
-SCHEMA_VERSION = 4
+# 5: events (one row per coded event: trigger, actors, place and date, each with its span).
+SCHEMA_VERSION = 5
 
 SCHEMA = r"""
--- nutgraf store, SQLite (schema version 4).
+-- nutgraf store, SQLite (schema version 5).
 --
 -- One row per capture (content-addressed: id = SHA-256 of the document bytes), one article
 -- per successfully extracted capture, and the facts of each article as span rows:
@@ -203,6 +204,60 @@ CREATE TABLE IF NOT EXISTS article_places (
 );
 CREATE INDEX IF NOT EXISTS article_places_geonames ON article_places(geonames_id);
 CREATE INDEX IF NOT EXISTS article_places_country ON article_places(country_code);
+
+-- Events (schema version 5): who did what to whom, coded to PLOVER 2021 with the nearest CAMEO
+-- code.  start/end is the trigger ('ordered a partial mobilisation'), sentence_start/_end the
+-- sentence it was read from; each actor is a span too (source_start/_end, target_start/_end:
+-- article.text[source_start:source_end] is the words that name it) with its canonical entity,
+-- country (ISO 3166-1 alpha-3, as CAMEO uses) and sector (GOV, MIL, REB ...).  The place and
+-- date are spans of the article's places/dates rows, with the place's point copied here so a
+-- map or a GDELT export needs no join.  negated: 1 for 'refused to', 'denied', 'did not'.
+CREATE TABLE IF NOT EXISTS events (
+    id                 INTEGER PRIMARY KEY,
+    article_id         INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start              INTEGER NOT NULL,
+    "end"              INTEGER NOT NULL,
+    text               TEXT NOT NULL,             -- article.text[start:end], the trigger
+    sentence_start     INTEGER NOT NULL,
+    sentence_end       INTEGER NOT NULL,
+    category           TEXT NOT NULL,             -- PLOVER: MOBILIZE, THREATEN, ACCUSE ...
+    mode               TEXT,                      -- PLOVER mode where the codebook has one
+    cameo              TEXT,                      -- nearest CAMEO code ('0874')
+    score              REAL,                      -- PLOVER conflict-cooperation score
+    negated            INTEGER NOT NULL DEFAULT 0,
+    confidence         REAL,
+    source_name        TEXT,
+    source_start       INTEGER,
+    source_end         INTEGER,
+    source_entity      TEXT,                      -- canonical entity name
+    source_entity_id   INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+    source_country     TEXT,                      -- ISO 3166-1 alpha-3 ('RUS'), or 'NATO', 'EU' ...
+    source_sector      TEXT,
+    target_name        TEXT,
+    target_start       INTEGER,
+    target_end         INTEGER,
+    target_entity      TEXT,
+    target_entity_id   INTEGER REFERENCES entities(id) ON DELETE SET NULL,
+    target_country     TEXT,
+    target_sector      TEXT,
+    place_start        INTEGER,                   -- the places row the event is placed at
+    place_end          INTEGER,
+    place_name         TEXT,
+    place_geonames_id  INTEGER,
+    place_lat          REAL,
+    place_lon          REAL,
+    place_country_code TEXT,                      -- ISO 3166-1 alpha-2
+    place_country_fips TEXT,                      -- FIPS 10-4, as GDELT uses
+    place_admin1       TEXT,
+    place_feature_code TEXT,
+    date_start         INTEGER,                   -- the dates row the event is dated by
+    date_end           INTEGER,
+    date_value         TEXT                       -- ISO-8601 when resolved
+);
+CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
+CREATE INDEX IF NOT EXISTS events_category ON events(category);
+CREATE INDEX IF NOT EXISTS events_source_entity ON events(source_entity_id);
+CREATE INDEX IF NOT EXISTS events_target_entity ON events(target_entity_id);
 
 -- One row per `nutgraf ingest` run: what was asked and what came of it.
 CREATE TABLE IF NOT EXISTS runs (
@@ -402,12 +457,12 @@ CREATE INDEX IF NOT EXISTS figure_conflicts_other ON figure_conflicts(other_id);
 
 
 # The per-document tables, in the order exports and counts list them.
-FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates", "places", "article_places")
+FACT_TABLES = ("entities", "mentions", "quotes", "amounts", "dates", "places", "article_places", "events")
 TABLES = ("captures", "articles") + FACT_TABLES
 
 # Tables added after version 1 of the per-document tables, with the version that added them: a
 # read-only open of an older store (which cannot create them) reads them as empty.
-ADDED_TABLES = {"places": 4, "article_places": 4}
+ADDED_TABLES = {"places": 4, "article_places": 4, "events": 5}
 
 
 def schema_columns(table: str) -> list[tuple[str, str]]:

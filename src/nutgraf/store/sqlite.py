@@ -23,8 +23,8 @@ from typing import Any
 
 from nutgraf.model import Article
 from nutgraf.sources.capture import Capture, Issue
-from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows, insert_sql,
-                                 place_record, place_rows)
+from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows,
+                                 event_record, event_rows, insert_sql, place_record, place_rows)
 from nutgraf.store.filters import search_filters
 from nutgraf.store.schema import ADDED_TABLES, FACT_TABLES, TABLES, SCHEMA, SCHEMA_VERSION, schema_columns
 
@@ -238,6 +238,8 @@ class SQLiteStore(StoreBase):
             con.executemany(insert_sql("places", PLACE_COLUMNS), place_rows(article_id, a.places, entity_id))
             con.executemany(insert_sql("article_places", ARTICLE_PLACE_COLUMNS),
                             article_place_rows(article_id, a.places))
+        if a.events:
+            con.executemany(insert_sql("events", EVENT_COLUMNS), event_rows(article_id, a.events, entity_id))
         return article_id
 
     # ------------------------------------------------------------------ runs
@@ -291,7 +293,8 @@ class SQLiteStore(StoreBase):
 
     def iter_articles(self, batch: int = 200) -> Iterator[dict[str, Any]]:
         """Every article as a plain dict (Article.to_dict() fields plus ``id``, ``capture_id``,
-        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates`` and ``places``."""
+        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates``, ``places``
+        and ``events``."""
         ids = self.article_ids()
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
@@ -301,7 +304,7 @@ class SQLiteStore(StoreBase):
                 f" c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id WHERE a.id IN ({marks})"
                 " ORDER BY a.id", chunk).fetchall()
             facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
-            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places"):
+            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places", "events"):
                 if table in self.absent:
                     continue
                 for r in self.conn.execute(f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY id",
@@ -379,6 +382,7 @@ def _article_record(row: dict[str, Any], facts: dict[str, dict[int, list[dict]]]
                   for d in facts["dates"].get(aid, [])],
         "places": [place_record(p) for p in facts.get("places", {}).get(aid, [])],
     }
+    record["events"] = [event_record(e, record["places"], record["dates"]) for e in facts.get("events", {}).get(aid, [])]
     return record
 
 
