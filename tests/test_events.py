@@ -178,3 +178,28 @@ def test_hostile_input_in_bounded_time(text):
     assert time.perf_counter() - start < 5.0
     for e in found:
         assert article.text[e.start:e.end] == e.text
+
+
+def test_state_actor_without_a_country_takes_the_sentences_named_country():
+    _, found = events("Following a flood of Russian civilians turning to Finland, the Ministry of Foreign "
+                      "Affairs announced that new restrictions would be imposed on Russian tourists.")
+    e = next(e for e in found if e.source and e.source.name.endswith("Foreign Affairs"))
+    assert e.source.country == "FIN"
+    # where: the country named outright, not the demonym inside an actor ('Russian tourists')
+    assert e.place is not None and e.place.country_code == "FI"
+
+
+def test_named_official_takes_the_articles_country_and_the_sentences_city():
+    _, found = events("Russia has called up reservists. Russian officials in Moscow defended the plan. "
+                      "The Russian army moved east. Vladimir Putin ordered a partial mobilisation of "
+                      "reserve forces to Moscow's armed forces.")
+    e = next(e for e in found if e.category == "MOBILIZE" and e.text.startswith("ordered"))
+    assert e.source.name == "Vladimir Putin" and e.source.country == "RUS"
+    assert e.place is not None and e.place.name == "Moscow"
+
+
+def test_organisation_keeps_no_country():
+    _, found = events("Russia moved troops. Russian officials spoke. Russia denied it. "
+                      "NATO Secretary General Jens Stoltenberg condemned President Putin's speech.")
+    e = next(e for e in found if e.category == "ACCUSE" and e.source and "Stoltenberg" in e.source.name)
+    assert e.source.sector == "IGO" and e.source.country is None

@@ -59,6 +59,8 @@ OBJECT_CONTROL = frozenset({"order", "force", "urge", "ask", "tell", "persuade",
                             "compel", "instruct", "allow", "help"})
 NOT_ACTOR = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
+# Sectors of actors that act for a state, and so have a country in CAMEO's codes.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "JUD", "LEG", "SPY"})
 GROUP_NOUNS = frozenset({"country", "nation", "group", "side", "state", "party", "people",
                          "coalition", "alliance", "movement", "organisation", "organization"})
 VERB_POS = frozenset({"VERB", "AUX"})
@@ -105,10 +107,24 @@ class _Context:
         self.places = sorted(article.places or [], key=lambda p: p.start)
         self.dates = sorted(article.dates or [], key=lambda d: d.start)
         self._person: dict[str, tuple[str | None, str | None]] = {}
+        self._main_country: str | None | bool = False  # False: not computed yet
 
-    def place_at(self, start: int, end: int):
+    def place_at(self, start: int, end: int, actors: list[Actor | None] = ()):
+        """Where the sentence's event happened: a place it names outright before a demonym
+        ('Russian' in 'Russian tourists' says who, not where), and a place outside the actors'
+        words before one inside them; with none, the article's first mention of its main
+        country, else its first place."""
+        spans = [(a.start, a.end) for a in actors if a is not None]
         inside = [p for p in self.places if start <= p.start < end]
-        return inside[0] if inside else (self.places[0] if self.places else None)
+        if inside:
+            return min(inside, key=lambda p: (p.kind == "demonym", any(a <= p.start < b for a, b in spans),
+                                              p.start))
+        main = self.main_country()
+        if main:
+            for p in self.places:
+                if p.country_code and COUNTRIES.iso3(p.country_code) == main:
+                    return p
+        return self.places[0] if self.places else None
 
     def date_at(self, start: int, end: int):
         inside = [d for d in self.dates if start <= d.start < end]
@@ -121,6 +137,47 @@ class _Context:
             if p.end > start and p.country_code:
                 return COUNTRIES.iso3(p.country_code)
         return None
+
+    def main_country(self) -> str | None:
+        """The article's country: the one most of its placed mentions fall in, when it holds a
+        clear majority of them (a story about Russia, whatever else it names)."""
+        if self._main_country is False:
+            counts: dict[str, int] = {}
+            for p in self.places:
+                if p.country_code:
+                    counts[p.country_code] = counts.get(p.country_code, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            total = sum(counts.values())
+            top = ranked[0] if ranked else None
+            clear = top is not None and top[1] >= 3 and top[1] >= 0.5 * total and \
+                (len(ranked) == 1 or top[1] >= 2 * ranked[1][1])
+            self._main_country = COUNTRIES.iso3(top[0]) if clear else None
+        return self._main_country or None
+
+    def sentence_country(self, s0: int, s1: int, skip: list[tuple[int, int]]) -> str | None:
+        """The one country the sentence names outright (place names, not demonyms, outside the
+        actors' own words): who acts in 'the ministry announced restrictions on travel to
+        Finland' is read as Finnish only when nothing else competes."""
+        found = {p.country_code for p in self.places
+                 if s0 <= p.start < s1 and p.kind == "name" and p.country_code and
+                 not any(a <= p.start < b for a, b in skip)}
+        return COUNTRIES.iso3(found.pop()) if len(found) == 1 else None
+
+    def fill_countries(self, actors: list[Actor | None], s0: int, s1: int) -> None:
+        """A state actor the words leave without a country ('Vladimir Putin', 'the Ministry of
+        Foreign Affairs') takes the sentence's one named country, else the article's: CAMEO
+        codes state actors by country, and a named official acts for the country the story is
+        about far more often than for another.  So does a person the text gives no role: CAMEO
+        codes people by the country they act for.  Organisations (IGO, NGO ...) keep none."""
+        skip = [(a.start, a.end) for a in actors if a is not None]
+        for a in actors:
+            if a is None or a.country is not None:
+                continue
+            ent = self.index.resolve(a.start, a.end) if a.sector is None else None
+            person = ent is not None and ent.label == "PERSON"
+            if a.sector not in STATE_SECTORS and not person:
+                continue
+            a.country = self.sentence_country(s0, s1, skip) or self.main_country()
 
     def person_roles(self, entity) -> tuple[str | None, str | None]:
         """(country, sector) a person's other mentions give ('UK Defence Secretary Ben
@@ -161,6 +218,7 @@ class _Context:
         mode = r.mode
         out = []
         s0, s1 = sent.start_char, sent.end_char
+        self.fill_countries(src_actors + tgt_actors, s0, s1)
         for src in src_actors:
             for tgt in tgt_actors:
                 if len(out) >= MAX_PER_TRIGGER:
@@ -169,7 +227,7 @@ class _Context:
                     category=r.category, text=self.text[start:end], start=start, end=end,
                     sentence_start=s0, sentence_end=s1, mode=mode,
                     cameo=plover.cameo(r.category, mode), score=plover.score(r.category),
-                    source=src, target=tgt, place=self.place_at(s0, s1), date=self.date_at(s0, s1),
+                    source=src, target=tgt, place=self.place_at(s0, s1, [src, tgt]), date=self.date_at(s0, s1),
                     negated=r.negated, confidence=round(max(0.05, min(0.95, confidence)), 2)))
         return out
 
