@@ -12,8 +12,11 @@ DATA   ?= ../shared/data
 install: $(STAMP)
 	@$(PY) -m nutgraf.facts.places.build --if-stale
 
+# pip is pinned too: the one Python 3.11's venv brings (23.2) fails to resolve the bench
+# extra (trafilatura and readability both ask for lxml[html_clean]).
 $(PY):
 	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q pip==24.3.1
 
 # Reinstall only when pyproject.toml is newer than the last install: the stamp is touched
 # after a successful pip run, so a failed install is retried next time.

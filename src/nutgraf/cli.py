@@ -317,7 +317,8 @@ def _run(paths: tuple[str, ...], fmt: str, url: str | None, process: Any, *, fac
 
 
 _ANALYZE_HELP = """Extract each article and find its facts: entities, quotes with their
-speakers, amounts with who reported them, and dates.
+speakers, amounts with who reported them, dates, places on the map
+(GeoNames, offline) and events (who did what to whom, PLOVER-coded).
 
 PATH is read as for `nutgraf extract` (files, directories, '-', .gz).
 Every fact carries its character span in the article's text, so
@@ -325,7 +326,8 @@ text[start:end] is its evidence.
 
 \b
 Formats:
-  json   (default) the Article with .entities, .quotes, .amounts, .dates
+  json   (default) the Article with .entities, .quotes, .amounts, .dates,
+         .places, .events
   jsonl  one Article per line
   text   the article followed by its facts, one per line
 
@@ -333,7 +335,8 @@ Formats:
 boilerplate removal); use it for text you have cleaned yourself.
 
 The spaCy model (en_core_web_sm 3.8.0, pinned) is loaded once per run;
-nothing is downloaded.
+nothing is downloaded.  NUTGRAF_SKIP_PASSES=places,events leaves out
+those two passes (faster; their lists stay empty).
 
 \b
 Examples:
@@ -342,6 +345,16 @@ Examples:
   nutgraf analyze pages/ --format jsonl > facts.jsonl
   nutgraf analyze clean.txt --no-clean
 """
+
+
+def _skipped_passes() -> frozenset[str]:
+    """NUTGRAF_SKIP_PASSES, checked once up front: a typo is one message, not a failure per document."""
+    from nutgraf.facts import skipped_passes
+
+    try:
+        return skipped_passes()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command("analyze", help=_ANALYZE_HELP, short_help="Extract articles and their facts (entities, quotes, amounts, dates).")
@@ -362,7 +375,8 @@ def analyze_command(paths: tuple[str, ...], fmt: str, url: str | None, content_t
 
     try:
         load()  # once, up front: a missing model is one clear message, not one per file
-        open_gazetteer()  # and so is a missing place gazetteer
+        if "places" not in _skipped_passes():
+            open_gazetteer()  # and so is a missing place gazetteer
     except ModelMissing as exc:
         raise click.ClickException(str(exc)) from exc
     _run(paths, fmt, url,
@@ -425,7 +439,9 @@ def print_ingest_summary(stats: Any, console: Console, db: str) -> None:
 
 
 _INGEST_HELP = """Ingest documents into a database: extract each article, find its facts
-(entities, quotes, amounts, dates) and store them.
+(entities, quotes, amounts, dates, places, events) and store them.
+NUTGRAF_SKIP_PASSES=places,events leaves those two passes out (recorded
+in each article's settings hash; set it on Dask workers too).
 
 \b
 SOURCE may be:
@@ -519,7 +535,7 @@ def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry
     from nutgraf.facts.places.gazetteer import open_gazetteer
 
     try:
-        if not dask_address:
+        if not dask_address and "places" not in _skipped_passes():
             open_gazetteer()  # checked here: a missing gazetteer is one message, not a failure per document
         if workers == 1 and not dask_address:
             load()
@@ -547,6 +563,20 @@ def ingest_command(sources: tuple[str, ...], db: str, workers: int | None, retry
     sys.exit(1 if stats.source_errors else 0)
 
 
+# PLOVER 2021's categories, written here so `--help` costs no import of the event coder
+# (tests check they are the coder's).
+_PLOVER_CATEGORIES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+                      "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+
+
+def _plover_category(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--event, upper-cased; anything else is a usage error (exit 2) listing the categories."""
+    if value is None:
+        return None
+    if value.strip().upper() not in _PLOVER_CATEGORIES:
+        raise click.BadParameter(f"{value!r} is not a PLOVER category: one of {', '.join(_PLOVER_CATEGORIES)}")
+    return value.strip().upper()
+
 _SEARCH_HELP = """Full-text search over the articles in a database (title and text).
 
 QUERY uses SQLite FTS5 syntax: words (all must match), "exact phrases",
@@ -561,6 +591,14 @@ Russia" also finds "Russian", read as Russia); a number is a GeoNames id
 finds articles naming any place in that country, by ISO 3166-1 alpha-2
 code (GE: Georgia itself, Tbilisi, Batumi, ...).
 
+Events are who did what to whom, coded at ingest in PLOVER's sixteen
+categories.  --event CATEGORY finds articles with an event of that
+category (case ignored).  --actor NAME finds articles with an event whose
+source or target is NAME: each word must begin a word of the actor's
+name or entity (Putin finds "President Vladimir Putin"), or NAME is the
+actor's country code, ISO alpha-3 (RUS).  Given together, one event
+must match both.
+
 \b
 Examples:
   nutgraf search impeachment --db news.db
@@ -569,6 +607,8 @@ Examples:
   nutgraf search refugees --entity Syria --site polygraph --db news.db
   nutgraf search border --place Georgia --db news.db
   nutgraf search --country GE --since 2022-09 --db news.db
+  nutgraf search --event MOBILIZE --actor Putin --db news.db
+  nutgraf search sanctions --event sanction --actor RUS --since 2022 --db news.db
 """
 
 
@@ -585,11 +625,17 @@ Examples:
                    "or a GeoNames id given as digits.")
 @click.option("--country", default=None, metavar="CC",
               help="Articles naming a place in this country (ISO 3166-1 alpha-2 code, e.g. GE).")
+@click.option("--event", default=None, metavar="CATEGORY",
+              callback=_plover_category,
+              help="Articles with an event of this PLOVER category (e.g. MOBILIZE, ASSAULT, AGREE).")
+@click.option("--actor", default=None, metavar="NAME",
+              help="Articles with an event whose source or target is NAME (words of its name) "
+                   "or has this country code (ISO alpha-3, e.g. RUS).")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def search_command(query: str, db: str, site: str | None, since: str | None, until: str | None,
                    entity: str | None, speaker: str | None, place: str | None, country: str | None,
-                   limit: int, fmt: str) -> None:
+                   event: str | None, actor: str | None, limit: int, fmt: str) -> None:
     from nutgraf.store import StoreError, open_store
 
     if country is not None and not (len(country.strip()) == 2 and country.strip().isascii()
@@ -603,7 +649,7 @@ def search_command(query: str, db: str, site: str | None, since: str | None, unt
         raise click.ClickException(str(exc)) from exc
     with store:
         hits = store.search(query, site=site, since=since, until=until, entity=entity, speaker=speaker,
-                            place=place, country=country, limit=limit)
+                            place=place, country=country, event=event, actor=actor, limit=limit)
     if fmt == "json":
         _write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
         return
@@ -617,34 +663,47 @@ def search_command(query: str, db: str, site: str | None, since: str | None, unt
                f"            {_short(h['snippet'] or '', 160)}\n")
 
 
-_EXPORT_HELP = """Export a database: articles with their entities, quotes, amounts, dates and places.
+_EXPORT_HELP = """Export a database: articles with their entities, quotes, amounts, dates, places and events.
 
 \b
 Formats (--out):
-  jsonl    one article per line, facts nested (FILE, or - for stdout)
+  jsonl    one article per line, facts (events too) nested (FILE, or -
+           for stdout)
   csv      one CSV per table in the folder OUT: captures, articles,
            entities, mentions, quotes, amounts, dates, places (one row
-           per place mention) and article_places (one per distinct place
-           of an article), joined by ids
+           per place mention), article_places (one per distinct place
+           of an article) and events (one per event), joined by ids
   parquet  the same tables as Parquet files in the folder OUT
   gkg      GDELT GKG 2.1: one tab-separated 27-column row per article
            (persons, organisations, geocoded locations with FIPS
            codes and coordinates, quotations, amounts, names and dates
            with character offsets), FILE or -
+  events   GDELT 2.0 Event: one tab-separated 61-column row per event
+           (CAMEO actor and event codes, QuadClass, Goldstein scale,
+           geocoded action and actor places), FILE or -.  GlobalEventID
+           is the events table's id: the events table and the JSONL keep
+           each event's trigger and sentence spans.  Day is the event's
+           own date when the text gives the day, else the article's
+           publication date.  GDELT has no negation column, so negated
+           events ("did not attack") are left out unless
+           --include-negated
 
 \b
 Examples:
   nutgraf export --db news.db --format jsonl --out articles.jsonl
   nutgraf export --db news.db --format parquet --out news-parquet/
   nutgraf export --db news.db --format gkg --out news.gkg.csv
+  nutgraf export --db news.db --format events --out news.export.csv
 """
 
 
-@main.command("export", help=_EXPORT_HELP, short_help="Export a database as JSONL, CSV, Parquet or GDELT GKG.")
+@main.command("export", help=_EXPORT_HELP, short_help="Export a database as JSONL, CSV, Parquet, GDELT GKG or GDELT events.")
 @click.option("--db", required=True, metavar="PATH", help="Database made by `nutgraf ingest`.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "gkg"]), required=True)
-@click.option("--out", required=True, metavar="PATH", help="Output file (jsonl, gkg; - for stdout) or folder.")
-def export_command(db: str, fmt: str, out: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet", "gkg", "events"]), required=True)
+@click.option("--out", required=True, metavar="PATH", help="Output file (jsonl, gkg, events; - for stdout) or folder.")
+@click.option("--include-negated", is_flag=True,
+              help="events: also write negated events (GDELT rows cannot mark them; the events table can).")
+def export_command(db: str, fmt: str, out: str, include_negated: bool) -> None:
     from nutgraf.store import StoreError, open_store
     from nutgraf.store.export import export
 
@@ -655,7 +714,7 @@ def export_command(db: str, fmt: str, out: str) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     with store:
-        written = export(store, fmt, out)
+        written = export(store, fmt, out, include_negated=include_negated)
     if out != "-":
         parts = ", ".join(f"{n} {t}" for t, n in written.items())
         Console(stderr=True, highlight=False).print(f"nutgraf: wrote {parts} to {out}", markup=False)

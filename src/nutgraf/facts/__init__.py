@@ -4,7 +4,8 @@ places on the map.
 Every fact is a span over ``Article.text``.  The passes share one spaCy parse and one
 entity index, in this order: entities (canonical referents) → quotes (speakers resolved
 through the entities) → amounts (sources resolved the same way) → dates (relative ones
-against the publication date) → places (the entities' place mentions, geocoded offline).
+against the publication date) → places (the entities' place mentions, geocoded offline) →
+events (who did what to whom, PLOVER-coded, placed and dated by the two passes before).
 
     import nutgraf
     article = nutgraf.analyze(html_bytes, url=...)
@@ -13,6 +14,7 @@ against the publication date) → places (the entities' place mentions, geocoded
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -41,9 +43,26 @@ def _fill(article: Article, doc: "Doc") -> Article:
     article.quotes = find_quotes(doc, index)
     article.amounts = find_amounts(doc, index)
     article.dates = find_dates(doc, article.published)
-    article.places = find_places(article, doc)
-    article.events = find_events(doc, article, index)
+    skip = skipped_passes()
+    article.places = [] if "places" in skip else find_places(article, doc)
+    article.events = [] if "events" in skip else find_events(doc, article, index)
     return article
+
+
+# Passes a run may leave out (``NUTGRAF_SKIP_PASSES=places,events``): the two newest and
+# costliest, so a laptop that does not need them, and bench/throughput.py's same-run
+# comparison, can go without.  Recorded in every article's settings hash.
+OPTIONAL_PASSES = ("places", "events")
+
+
+def skipped_passes() -> frozenset[str]:
+    raw = os.environ.get("NUTGRAF_SKIP_PASSES", "")
+    asked = {p.strip().lower() for p in raw.split(",") if p.strip()}
+    unknown = asked - set(OPTIONAL_PASSES)
+    if unknown:
+        raise ValueError(f"NUTGRAF_SKIP_PASSES: unknown pass(es) {', '.join(sorted(unknown))}; "
+                         f"known: {', '.join(OPTIONAL_PASSES)}")
+    return frozenset(asked)
 
 
 def add_facts(article: Article) -> Article:

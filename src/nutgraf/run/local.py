@@ -65,10 +65,21 @@ def _version() -> str:
     return __version__
 
 
+def _gazetteer_hash() -> str | None:
+    """The installed gazetteer's build hash: places depend on it as much as on the code."""
+    try:
+        from nutgraf.facts.places.gazetteer import open_gazetteer
+
+        meta = open_gazetteer().meta
+    except Exception:  # noqa: BLE001 - no gazetteer: the ingest reports it up front
+        return None
+    return meta.get("builder_sha256") or meta.get("sources")
+
+
 def settings_hash(mode: str) -> str:
     """What an article depends on besides its bytes: the nutgraf version, the NLP model and
     the extraction settings, and how it was cleaned (``html``, ``text-site``)."""
-    from nutgraf.facts import nlp
+    from nutgraf.facts import nlp, skipped_passes
 
     settings = {
         "version": _version(),
@@ -79,6 +90,8 @@ def settings_hash(mode: str) -> str:
         "timeout_s": DEFAULT_TIMEOUT_S,
         "max_input_bytes": MAX_INPUT_BYTES,
         "mode": mode,
+        "skipped_passes": sorted(skipped_passes()),
+        "gazetteer": _gazetteer_hash(),
     }
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
