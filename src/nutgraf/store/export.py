@@ -1,19 +1,27 @@
-"""Exports of a store: ``jsonl``, ``csv``, ``parquet`` and ``gkg`` (GDELT GKG 2.1).
+"""Exports of a store: ``jsonl``, ``csv``, ``parquet``, ``gkg`` (GDELT GKG 2.1) and ``events``
+(GDELT 2.0 Event rows).
 
 - ``jsonl``: one line per article, the article's fields (as ``Article.to_dict()``, plus
   ``id``, ``capture_id``, ``origin``, ``fetched_at``, ``nutgraf_version``,
   ``settings_hash``) with its ``entities`` (each with its ``mentions`` spans), ``quotes``,
-  ``amounts``, ``dates`` and ``places`` (as ``Place.to_dict()``) nested.  ``--out -`` writes
-  to standard output.
+  ``amounts``, ``dates``, ``places`` (as ``Place.to_dict()``) and ``events`` (as
+  ``Event.to_dict()``: category, CAMEO code, score, the trigger and sentence spans, source and
+  target actors with their spans, country and sector, place and date) nested.  ``--out -``
+  writes to standard output.
 - ``csv`` and ``parquet``: one file per table in the folder ``--out``
   (``captures``, ``articles``, ``entities``, ``mentions``, ``quotes``, ``amounts``, ``dates``,
-  ``places`` (one row per place mention) and ``article_places`` (one per distinct place per
-  article)), the store's own columns, so the relations survive (``article_id``, ``entity_id``,
-  ``capture_id``); JSON columns stay JSON text.  CSV is UTF-8 with a header row.
+  ``places`` (one row per place mention), ``article_places`` (one per distinct place per
+  article) and ``events`` (one per coded event)), the store's own columns, so the relations
+  survive (``article_id``, ``entity_id``, ``capture_id``); JSON columns stay JSON text.  CSV
+  is UTF-8 with a header row.
   ``articles`` also has ``syndication_group`` and ``story_id`` (as in ``jsonl``): the
   corpus passes' copy group and story of each article.
 - ``gkg``: one tab-separated GKG 2.1 row per article, 27 columns, no header (as GDELT
   ships them); see ``store.gkg`` for the column mapping.
+- ``events``: one tab-separated GDELT 2.0 Event row per event, 61 columns, no header;
+  ``GlobalEventID`` is the store's ``events.id``, so the ``events`` table (CSV/Parquet) or the
+  JSONL gives each row's trigger and sentence spans.  Negated events are left out unless
+  ``include_negated``; see ``store.gdelt_events`` for the column mapping.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from typing import IO
 from nutgraf.store.schema import TABLES
 from nutgraf.store.sqlite import SQLiteStore
 
-FORMATS = ("jsonl", "csv", "parquet", "gkg")
+FORMATS = ("jsonl", "csv", "parquet", "gkg", "events")
 
 
 def _open_out(out: str | Path) -> tuple[IO[str], bool]:
@@ -132,8 +140,20 @@ def export_gkg(store: SQLiteStore, out: str | Path) -> int:
     return n
 
 
-def export(store: SQLiteStore, fmt: str, out: str | Path) -> dict[str, int]:
-    """Write the store in ``fmt`` to ``out``; returns rows written per table (or ``articles``)."""
+def export_events(store: SQLiteStore, out: str | Path, *, include_negated: bool = False) -> int:
+    from nutgraf.store.gdelt_events import write_events
+
+    fh, close = _open_out(out)
+    try:
+        return write_events(store, fh, include_negated=include_negated)
+    finally:
+        if close:
+            fh.close()
+
+
+def export(store: SQLiteStore, fmt: str, out: str | Path, *, include_negated: bool = False) -> dict[str, int]:
+    """Write the store in ``fmt`` to ``out``; returns rows written per table (or ``articles``,
+    or ``events``).  ``include_negated`` is for ``events`` only."""
     if fmt == "jsonl":
         return {"articles": export_jsonl(store, out)}
     if fmt == "csv":
@@ -142,4 +162,6 @@ def export(store: SQLiteStore, fmt: str, out: str | Path) -> dict[str, int]:
         return export_parquet(store, out)
     if fmt == "gkg":
         return {"articles": export_gkg(store, out)}
+    if fmt == "events":
+        return {"events": export_events(store, out, include_negated=include_negated)}
     raise ValueError(f"unknown export format {fmt!r} (one of {', '.join(FORMATS)})")

@@ -262,13 +262,15 @@ class SQLiteStore(StoreBase):
 
     def search(self, query: str | None = None, *, site: str | None = None, since: str | None = None,
                until: str | None = None, entity: str | None = None, speaker: str | None = None,
-               place: str | None = None, country: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+               place: str | None = None, country: str | None = None, event: str | None = None,
+               actor: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
         """Articles matching an FTS5 ``query`` (words, "phrases", AND/OR/NOT, prefix*) and the
-        filters, best match first (newest first without a query); ``place`` and ``country`` as
-        ``store.filters.search_filters`` reads them."""
+        filters, best match first (newest first without a query); ``place``, ``country``,
+        ``event`` (a PLOVER category) and ``actor`` as ``store.filters.search_filters`` reads them."""
         where, args = search_filters(site=site, since=since, until=until, entity=entity,
-                                     speaker=speaker, place=place, country=country,
-                                     has_places=not self.absent)
+                                     speaker=speaker, place=place, country=country, event=event, actor=actor,
+                                     has_places="places" not in self.absent,
+                                     has_events="events" not in self.absent)
         cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
         if query and query.strip():
             sql = (f"SELECT {cols}, snippet(articles_fts, 1, '[', ']', ' … ', 16) AS snippet,"
