@@ -8,34 +8,40 @@ ones wrote):
    wire-service cues (``corpus_articles``, ``minhash_bands``);
 3. ``stories``: the story it joins or starts (``stories``, ``story_features``);
 4. ``travel``: its quotes and figures joined to those of other articles, conflicting
-   figures within the story flagged (``quote_clusters``, ``figure_clusters``, ...).
+   figures within the story flagged (``quote_clusters``, ``figure_clusters``, ...);
+5. ``events``: its events joined to the same event reported by other articles
+   (``event_clusters``, ``event_cluster_members``).
 
 ``update(store, article_id)`` runs them for one stored article in a transaction of their own;
 ``run_in(con, article_id)`` inside the caller's (the ingest writer stores each document and
 runs the passes in one transaction); ``catch_up(store)`` runs them for every article that has no
 ``corpus_articles`` row yet (a store made before these passes existed, or an ingest killed
-between a document's commit and its corpus commit), oldest first.
+between a document's commit and its corpus commit), oldest first, then the ``events`` pass
+alone for articles the other passes saw before it existed (their events have no cluster yet),
+and drops or recomputes event clusters that lost members to deleted articles.
 
 The passes speak SQL to the store's connection, SQLite's ``sqlite3.Connection`` as is, or
 PostgreSQL's through the adapter in ``corpus.sql`` (same statements, same results; on
 PostgreSQL ``update`` also takes a transaction-scoped advisory lock, so that writers
 sharing a server run the passes one article at a time, as a single writer would).  Results
 are read with ``stories.list_stories``, ``travel.trace``, ``dedup.group_members`` and
-``registry.lookup``, given ``sql.connect(store)``.
+``registry.lookup`` and ``events.clusters``, given ``sql.connect(store)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from nutgraf.corpus import dedup, registry, sql, stories, travel
+from nutgraf.corpus import dedup, events, registry, sql, stories, travel
 from nutgraf.corpus.sql import Connection
 from nutgraf.corpus.text import day_of
 
 # pg_advisory_xact_lock key of the corpus passes (the store's DDL lock uses another)
 _PG_LOCK = 7212472
+_T = TypeVar("_T")
 
 
 def _now() -> str:
@@ -71,9 +77,20 @@ def _run(con: Connection, article_id: int) -> dict[str, Any] | None:
                                      syndication_group=syn.syndication_group, now=now)
     quotes = travel.link_quotes(con, article_id, day)
     conflicts = travel.link_figures(con, article_id, text, day, story_id)
+    events_joined = events.link_article(con, article_id)
     return {"article_id": article_id, "syndication_group": syn.syndication_group, "original_id": syn.original_id,
             "similarity": syn.similarity, "wire": syn.wire, "story_id": story_id, "story_score": score,
-            "quotes_joined": quotes, "conflicts": conflicts}
+            "quotes_joined": quotes, "conflicts": conflicts, "events_joined": events_joined}
+
+
+def _in_transaction(store: Any, work: Callable[[Connection], _T]) -> _T:
+    with store.transaction() as raw:
+        con = sql.wrap(raw)
+        if sql.is_postgres(store):
+            # the passes read, then write, corpus-wide state (counts, centroids, groups):
+            # concurrent writers must take turns, or one's update is lost
+            con.execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
+        return work(con)
 
 
 def update(store: Any, article_id: int) -> dict[str, Any] | None:
@@ -81,13 +98,7 @@ def update(store: Any, article_id: int) -> dict[str, Any] | None:
     assigned, or None when the article was already done (or the store cannot run them)."""
     if not supported(store):
         return None
-    with store.transaction() as raw:
-        con = sql.wrap(raw)
-        if sql.is_postgres(store):
-            # the passes read, then write, corpus-wide state (counts, centroids, groups):
-            # concurrent writers must take turns, or one's update is lost
-            con.execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
-        return _run(con, article_id)
+    return _in_transaction(store, lambda con: _run(con, article_id))
 
 
 def run_in(con: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
@@ -115,12 +126,20 @@ def pending(store: Any) -> list[int]:
 
 
 def catch_up(store: Any) -> int:
-    """Run the passes for every article not yet seen by them; returns how many."""
+    """Run the passes for every article not yet seen by them, then the events pass for
+    articles seen before it existed; returns how many articles either ran for."""
     n = 0
     for aid in pending(store):
         if update(store, aid) is not None:
             n += 1
+    if not supported(store):
+        return n
+    _in_transaction(store, events.repair)  # members of deleted articles are gone: fix the counts
+    for aid in events.pending(sql.connect(store)):
+        _in_transaction(store, lambda con, aid=aid: events.link_article(con, aid))
+        n += 1
     return n
 
 
-__all__ = ["update", "run_in", "catch_up", "pending", "supported", "dedup", "registry", "sql", "stories", "travel"]
+__all__ = ["update", "run_in", "catch_up", "pending", "supported", "dedup", "events", "registry", "sql", "stories",
+           "travel"]

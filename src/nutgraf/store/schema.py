@@ -453,6 +453,48 @@ CREATE TABLE IF NOT EXISTS figure_conflicts (
     PRIMARY KEY (cluster_id, other_id)
 );
 CREATE INDEX IF NOT EXISTS figure_conflicts_other ON figure_conflicts(other_id);
+
+-- One event reported by many (nutgraf.corpus.events; added within schema version 5, created
+-- when a writer opens the store, filled for earlier articles by catch_up): events (of several
+-- articles, or named twice in one) with the same PLOVER category or CAMEO root, negation and
+-- source referent, a compatible target, and days within 2 of every member's.  Every event is
+-- a member of exactly one cluster (most have one member: filter on articles >= 2 for "reported
+-- by many").
+CREATE TABLE IF NOT EXISTS event_clusters (
+    id             INTEGER PRIMARY KEY,
+    category       TEXT NOT NULL,                 -- PLOVER category of the first member
+    cameo          TEXT,                          -- its CAMEO code
+    cameo_root     TEXT,                          -- first two digits: the other join key
+    negated        INTEGER NOT NULL DEFAULT 0,
+    source_key     TEXT,                          -- 'r:<registry id>', 'c:<country>/<sector>', 'n:<name>'
+    source_name    TEXT,                          -- the representative's source (entity, else words)
+    source_country TEXT,                          -- ISO 3166-1 alpha-3, as in events
+    target_key     TEXT,                          -- as source_key; NULL: no member names a target
+    target_name    TEXT,
+    target_country TEXT,
+    first_date     TEXT,                          -- YYYY-MM-DD span of the members' days (event
+    last_date      TEXT,                          -- date, else the article's); NULL: undated
+    articles       INTEGER NOT NULL DEFAULT 1,    -- distinct member articles
+    sources        INTEGER NOT NULL DEFAULT 1,    -- independent reports: articles sharing a
+                                                  -- syndication group or a site count once
+    members        INTEGER NOT NULL DEFAULT 1,    -- member events
+    event_id       INTEGER,                       -- representative: the earliest-published member
+    story_id       INTEGER                        -- stories.id when all member articles share it
+);
+CREATE INDEX IF NOT EXISTS event_clusters_category ON event_clusters(category, source_key, first_date);
+CREATE INDEX IF NOT EXISTS event_clusters_cameo ON event_clusters(cameo_root, source_key, first_date);
+CREATE INDEX IF NOT EXISTS event_clusters_story ON event_clusters(story_id);
+
+-- Members go with their event or article (a deleted or re-ingested document); the clusters'
+-- counts are then recomputed by catch_up.
+CREATE TABLE IF NOT EXISTS event_cluster_members (
+    cluster_id INTEGER NOT NULL REFERENCES event_clusters(id) ON DELETE CASCADE,
+    event_id   INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (cluster_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS event_cluster_members_event ON event_cluster_members(event_id);
+CREATE INDEX IF NOT EXISTS event_cluster_members_article ON event_cluster_members(article_id);
 """
 
 
