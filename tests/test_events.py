@@ -203,3 +203,10 @@ def test_organisation_keeps_no_country():
                       "NATO Secretary General Jens Stoltenberg condemned President Putin's speech.")
     e = next(e for e in found if e.category == "ACCUSE" and e.source and "Stoltenberg" in e.source.name)
     assert e.source.sector == "IGO" and e.source.country is None
+
+
+def test_apposition_gives_role_and_country():
+    _, found = events("Ukraine moved troops east. Dmitry Peskov, a Kremlin spokesman, condemned the attack "
+                      "on Ukraine.")
+    e = next(e for e in found if e.source and e.source.name.startswith("Dmitry Peskov"))
+    assert (e.source.country, e.source.sector) == ("RUS", "GOV")

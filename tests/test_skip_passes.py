@@ -34,3 +34,11 @@ def test_unknown_pass_is_one_clear_error(monkeypatch, tmp_path):
     page.write_text(TEXT, encoding="utf-8")
     result = CliRunner().invoke(main, ["analyze", str(page)])
     assert result.exit_code == 1 and "unknown pass(es) plaices" in result.output
+
+
+def test_analyze_text_lists_places_and_events(tmp_path):
+    page = tmp_path / "a.txt"
+    page.write_text(TEXT, encoding="utf-8")
+    out = CliRunner().invoke(main, ["analyze", str(page), "--format", "text"]).output
+    assert "## places" in out and "-> Moscow" in out and "geonames:524901" in out
+    assert "## events" in out and "MOBILIZE" in out and "Vladimir Putin" in out and "cameo 152" in out

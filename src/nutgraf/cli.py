@@ -99,7 +99,26 @@ def _facts_lines(article: Article) -> list[str]:
     lines += ["", f"## dates ({len(article.dates)})"]
     for d in article.dates:
         lines.append(f"[{d.start}:{d.end}] {d.text} -> {d.value or '?'}")
+    lines += ["", f"## places ({len(article.places)})"]
+    for p in article.places:
+        where = f"{p.lat:.2f},{p.lon:.2f}" if p.lat is not None else "no point"
+        region = ", ".join(x for x in (p.admin1_name, p.country_code) if x and x != p.name)
+        lines.append(f"[{p.start}:{p.end}] {p.text} -> {p.name}{f' ({region})' if region else ''} {where}"
+                     f"  geonames:{p.geonames_id or '-'} {p.kind}, {p.evidence}")
+    lines += ["", f"## events ({len(article.events)})"]
+    for e in article.events:
+        lines.append(f"[{e.start}:{e.end}] {e.category}{'/' + e.mode if e.mode else ''}"
+                     f"{' NOT' if e.negated else ''} {_actor(e.source)} -> {_actor(e.target)}"
+                     f"  \"{_short(e.text, 60)}\"  cameo {e.cameo or '-'}"
+                     f"{', at ' + e.place.name if e.place else ''}{', on ' + e.date.value if e.date and e.date.value else ''}")
     return lines
+
+
+def _actor(actor: Any) -> str:
+    if actor is None:
+        return "(none)"
+    code = "".join(x for x in (actor.country, actor.sector) if x)
+    return f"{actor.name}{f' [{code}]' if code else ''}"
 
 
 def _short(text: str, limit: int = 120) -> str:

@@ -165,7 +165,8 @@ class _Context:
 
     def fill_countries(self, actors: list[Actor | None], s0: int, s1: int) -> None:
         """A state actor the words leave without a country ('Vladimir Putin', 'the Ministry of
-        Foreign Affairs') takes the sentence's one named country, else the article's: CAMEO
+        Foreign Affairs') takes the sentence's one named country, else the article's (a person
+        the article's first: the story's country is theirs more often than where they are): CAMEO
         codes state actors by country, and a named official acts for the country the story is
         about far more often than for another.  So does a person the text gives no role: CAMEO
         codes people by the country they act for.  Organisations (IGO, NGO ...) keep none."""
@@ -173,11 +174,30 @@ class _Context:
         for a in actors:
             if a is None or a.country is not None:
                 continue
-            ent = self.index.resolve(a.start, a.end) if a.sector is None else None
+            ent = self.index.resolve(a.start, a.end)
             person = ent is not None and ent.label == "PERSON"
-            if a.sector not in STATE_SECTORS and not person:
+            if a.sector not in STATE_SECTORS and not (person and a.sector is None):
                 continue
-            a.country = self.sentence_country(s0, s1, skip) or self.main_country()
+            if person:  # a person acts for the story's country more often than for where they are
+                a.country = self.main_country() or self.sentence_country(s0, s1, skip)
+            else:
+                a.country = self.sentence_country(s0, s1, skip) or self.main_country()
+
+    def apposition_roles(self, head: "Token") -> tuple[str | None, str | None]:
+        """(country, sector) an apposition gives: 'Dmitry Peskov, a Kremlin spokesman'."""
+        for child in head.children:
+            if child.dep_ != "appos":
+                continue
+            words = [t for t in child.subtree if t.i - child.i < 8]
+            sector = sector_of([nlp.lemma(t) for t in words if t.pos_ in ("NOUN", "PROPN", "ADJ")])
+            country = None
+            for t in words:
+                if t.pos_ == "PROPN" or (t.pos_ == "ADJ" and t.text[:1].isupper()):
+                    country = self.country_at(t.idx, t.idx + len(t.text)) or COUNTRIES.of_name(t.text, "NORP")
+                    if country:
+                        break
+            return country, sector
+        return None, None
 
     def person_roles(self, entity) -> tuple[str | None, str | None]:
         """(country, sector) a person's other mentions give ('UK Defence Secretary Ben
@@ -262,6 +282,9 @@ class _Context:
         sector = sector_of(lemmas)
         if org:
             sector = org
+        if country is None or sector is None:
+            c2, s2 = self.apposition_roles(head)
+            country, sector = country or c2, sector or s2
         if entity is not None and entity.label == "PERSON" and (country is None or sector is None):
             c2, s2 = self.person_roles(entity)
             country = country or c2
