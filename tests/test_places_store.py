@@ -272,7 +272,8 @@ def _make_schema3(url: str) -> None:
     _fill(url, n=1)
     with open_store(url) as store:
         con = sql.connect(store)
-        for table in ("events", "article_places", "places", "registry_geonames"):
+        for table in ("event_cluster_members", "event_clusters", "events", "article_places", "places",
+                      "registry_geonames"):
             con.execute(f"DROP TABLE {table}")
         con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
         if url.startswith("postgresql"):
