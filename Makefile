@@ -41,13 +41,15 @@ $(VENV)/.installed-bench: pyproject.toml | $(STAMP)
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[bench,test]'
 	@touch $@
 
-bench: $(VENV)/.installed-bench
+bench: install $(VENV)/.installed-bench
 	$(PY) bench/extraction.py --data $(DATA)
 	$(PY) bench/metadata.py --data $(DATA)
 	$(PY) bench/textclean.py --data $(DATA)
 	$(PY) bench/quotes.py --data $(DATA)
 	$(PY) bench/amounts.py --data $(DATA)
 	$(PY) bench/facts.py --data $(DATA)
+	$(PY) bench/places.py --data $(DATA)
+	$(PY) bench/events.py --data $(DATA)
 
 # Build outputs and caches only; the virtual environment stays (rm -rf .venv to rebuild it).
 clean:
