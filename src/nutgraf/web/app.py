@@ -5,8 +5,9 @@
 - server-rendered pages (Jinja2, autoescape on; no JS build step, one small script in
   ``static/app.js`` for the fact panel): search ``/``, article ``/article/{id}``, entities
   ``/entities`` and ``/entity?name=``, quotes ``/quotes``, figures ``/figures``, stories
-  ``/stories`` and ``/story/{id}`` (when the store has stories), CSV at
-  ``/api/quotes.csv`` and ``/api/figures.csv``.
+  ``/stories`` and ``/story/{id}`` (when the store has stories), places ``/places`` and
+  ``/place/{key}``, events ``/events`` (when the store has them), CSV at ``/api/quotes.csv``,
+  ``/api/figures.csv`` and ``/api/events.csv``.
 
 The store, SQLite or PostgreSQL, is opened read-only (SQLite ``mode=ro`` plus ``PRAGMA
 query_only``; on PostgreSQL ``default_transaction_read_only``), one connection per thread of
@@ -39,7 +40,8 @@ import nutgraf
 from nutgraf.web import apidocs, maps
 from nutgraf.web import corpus as cq
 from nutgraf.web.connection import Corpus
-from nutgraf.web.highlight import article_html, excerpt_html, marked_html, place_where, plain
+from nutgraf.web.highlight import (article_html, describe_event, event_sentence_html, excerpt_html, marked_html,
+                                   place_where, plain)
 
 HERE = Path(__file__).resolve().parent
 
@@ -136,6 +138,8 @@ def make_env() -> jinja2.Environment:
     env.filters["feature"] = maps.feature_name
     env.filters["where"] = place_where
     env.globals["excerpt"] = excerpt_html
+    env.globals["event_sentence"] = event_sentence_html
+    env.filters["event_title"] = describe_event
     env.globals["country_name"] = maps.country_name
     env.globals["query"] = _query
     env.globals["version"] = nutgraf.__version__
@@ -226,6 +230,11 @@ def _csv(rows: list[dict[str, Any]], columns: list[str], filename: str) -> Strea
 
 QUOTE_CSV = ["quote_id", "article_id", "published", "site_name", "title", "url", "speaker", "speaker_label", "kind",
              "cue", "quote", "start", "end", "evidence"]
+EVENT_CSV = ["id", "article_id", "happened", "published", "site_name", "title", "url", "category", "mode", "cameo",
+             "score", "negated", "confidence", "text", "start", "end", "source_name", "source_entity",
+             "source_country", "source_sector", "target_name", "target_entity", "target_country", "target_sector",
+             "place_name", "place_geonames_id", "place_lat", "place_lon", "place_country_code", "date_value",
+             "sentence", "also_total", "evidence"]
 FIGURE_CSV = ["amount_id", "article_id", "published", "site_name", "title", "url", "source", "amount", "value",
               "unit", "per", "object", "approximate", "vague", "start", "end", "evidence"]
 
@@ -293,6 +302,7 @@ def create_app(db: str) -> FastAPI:
         feats = store.features()
         ctx = {"request": request, "path": request.url.path,
                "has_stories": feats.has_stories and cq.any_stories(store.conn()), "has_places": feats.places,
+               "has_events": feats.events,
                "params": dict(request.query_params), **context}
         return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
 
@@ -309,6 +319,7 @@ def create_app(db: str) -> FastAPI:
     def api_stats() -> dict[str, Any]:
         feats = store.features()
         return {"counts": cq.counts(store.conn()), "stories": feats.has_stories, "syndication": feats.syndication is not None,
+                "places": feats.places, "events": feats.events, "event_clusters": feats.event_clusters,
                 "version": nutgraf.__version__}
 
     @app.get("/api/search", tags=["articles"], summary="Full-text search with filters")
@@ -345,6 +356,7 @@ def create_app(db: str) -> FastAPI:
         e = cq.entity(store.conn(), name, label or None)
         if e is None:
             raise HTTPException(404, "no such entity")
+        e["events"] = _with_evidence(cq.entity_events(store.conn(), store.features(), name, label or None))
         return e
 
     def _quotes(everything: bool = False, **kw: Any) -> dict[str, Any]:
@@ -425,6 +437,40 @@ def create_app(db: str) -> FastAPI:
         p["place"]["href"] = maps.place_href(p["place"]["key"])
         return p
 
+    def _with_evidence(res: dict[str, Any], base: str = "") -> dict[str, Any]:
+        for r in res["results"]:
+            r["evidence"] = f"{base}/article/{r['article_id']}#{r['anchor']}"
+            r["place_href"] = maps.place_href(r["place_key"]) if r["place_key"] else None
+        return res
+
+    def _event_filters(category: str | None, actor: str | None, country: str | None, article: int | None,
+                       story: int | None, entity: str | None) -> dict[str, Any]:
+        return {"category": category or None, "actor": actor or None, "country": country or None, "article": article,
+                "story": story, "entity": entity or None}
+
+    @app.get("/api/events", tags=["events"],
+             summary="Events (who did what to whom, PLOVER-coded) with their spans, newest first")
+    def api_events(category: str | None = Query(None, description="PLOVER category, e.g. ASSAULT"),
+                   actor: str | None = Query(None, description="part of either actor's name"),
+                   country: str | None = Query(None, description="ISO alpha-2 (where, or an actor's country) or an "
+                                               "actor's CAMEO country (RUS, NATO)"),
+                   article: int | None = None, story: int | None = None,
+                   entity: str | None = Query(None, description="an entity's name, as either actor"),
+                   page: int = Query(1, description="clamped into 1..pages"),
+                   per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        return _with_evidence(cq.events(store.conn(), store.features(), page=page, per_page=per_page,
+                                        **_event_filters(category, actor, country, article, story, entity)))
+
+    @app.get("/api/events.csv", tags=["events"], summary="Events as CSV (same filters, all rows)",
+             response_class=StreamingResponse)
+    def api_events_csv(request: Request, category: str | None = None, actor: str | None = None,
+                       country: str | None = None, article: str | None = None, story: str | None = None,
+                       entity: str | None = None) -> StreamingResponse:
+        res = cq.events(store.conn(), store.features(), everything=True,
+                        **_event_filters(category, actor, country, _opt_int(article), _opt_int(story), entity))
+        _with_evidence(res, str(request.base_url).rstrip("/"))
+        return _csv(res["results"], EVENT_CSV, "events.csv")
+
     @app.get("/api/stories", tags=["stories"], summary="Stories (when a corpus pass has made them)")
     def api_stories(page: int = Query(1, ge=1), per_page: int = Query(20, ge=1, le=cq.MAX_PER_PAGE),
                     min_articles: int = Query(1, ge=1)) -> dict[str, Any]:
@@ -435,6 +481,7 @@ def create_app(db: str) -> FastAPI:
         s = cq.story(store.conn(), store.features(), story_id)
         if s is None:
             raise HTTPException(404, "no such story")
+        s["events"] = _with_evidence(cq.story_events(store.conn(), store.features(), story_id))
         return s
 
     # ------------------------------------------------------------------ pages
@@ -498,7 +545,9 @@ def create_app(db: str) -> FastAPI:
         one = ep["results"][0]["feature_code"] if ep["is_place"] and len(ep["results"]) == 1 else None
         place_map = maps.map_svg(maps.points_from(ep["results"]), map_id="entity-map", span=maps.min_span(one),
                                  label=f"Map: {name}, {what}") if ep["results"] else None
-        return page(request, "entity.html", e=e, chart=month_chart(e["timeline"]), eplaces=ep, place_map=place_map)
+        evs = cq.entity_events(store.conn(), store.features(), name, label or None)
+        return page(request, "entity.html", e=e, chart=month_chart(e["timeline"]), eplaces=ep, place_map=place_map,
+                    events=evs)
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, speaker: str = "", q: str = "", kind: str = "", site: str = "",
@@ -553,6 +602,23 @@ def create_app(db: str) -> FastAPI:
                                  label=f"Map: where {info['name']} is")
         return page_(request, "place.html", p=p, pl=info, place_map=place_map, filters={})
 
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, category: str = "", actor: str = "", country: str = "", article: str = "",
+                    story: str = "", entity: str = "", page: str = "1") -> HTMLResponse:
+        conn, feats = store.conn(), store.features()
+        filters = _event_filters(category, actor, country, _opt_int(article), _opt_int(story), entity)
+        res = cq.events(conn, feats, page=_opt_int(page) or 1, **filters)
+        found = cq.event_places(conn, feats, limit=maps.MAX_POINTS, **filters)
+        event_map = maps.map_svg(maps.points_from(found, "events", "event"), map_id="events-map",
+                                 label=f"Map of where these {res['total']} events happened") if found else None
+        shown = _nonempty(category=category, actor=actor, country=country, article=article, story=story, entity=entity)
+        return page_(request, "events.html", res=res, event_map=event_map, event_places=found, filters=shown,
+                     form={"category": res["category"] or category, "actor": actor,
+                           "country": res["country"] or country},
+                     categories=cq.event_categories(conn, feats),
+                     bad_category=bool(category) and not res["category"],
+                     bad_country=bool(country) and not res["country"])
+
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
     def stories_page(request: Request, page: int = Query(1, ge=1), min: int = Query(2, ge=1)) -> HTMLResponse:
         res = cq.stories(store.conn(), store.features(), page=page, min_articles=min)
@@ -565,6 +631,11 @@ def create_app(db: str) -> FastAPI:
         s = cq.story(store.conn(), store.features(), story_id)
         if s is None:
             raise HTTPException(404, "no such story")
-        return page(request, "story.html", s=s, strip=time_strip(s["timeline"]))
+        evs = cq.story_events(store.conn(), store.features(), story_id)
+        ev_places = cq.event_places(store.conn(), store.features(), story=story_id)
+        event_map = maps.map_svg(maps.points_from(ev_places, "events", "event"), map_id="story-events-map",
+                                 label="Map of where the story's events happened") if ev_places else None
+        return page(request, "story.html", s=s, strip=time_strip(s["timeline"]), events=evs, event_map=event_map,
+                    event_places=ev_places)
 
     return app

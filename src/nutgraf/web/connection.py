@@ -118,6 +118,8 @@ class Features:
     story: tuple[str, str] | None = None
     stories: bool = False
     places: bool = False  # the place tables of schema 4: ``places`` (mentions), ``article_places``
+    events: bool = False  # the ``events`` table of schema 5
+    event_clusters: bool = False  # a corpus pass's ``event_cluster_members(cluster_id, event_id, article_id)``
 
     @property
     def has_stories(self) -> bool:
@@ -132,11 +134,20 @@ class Features:
 
 _MEMBER_TABLES = (("corpus_articles", "article_id"), ("articles", "id"), ("story_articles", "article_id"),
                   ("article_stories", "article_id"), ("story_members", "article_id"))
-_FEATURE_TABLES = tuple(t for t, _ in _MEMBER_TABLES) + ("stories", "places", "article_places")
+_FEATURE_TABLES = tuple(t for t, _ in _MEMBER_TABLES) + ("stories", "places", "article_places", "events",
+                                                          "event_cluster_members")
 # what the web reads of the place tables (a store older than schema 4 has neither)
 _PLACE_COLUMNS = {"places": frozenset({"article_id", "start", "end", "geonames_id", "name", "lat", "lon", "kind"}),
                   "article_places": frozenset({"article_id", "place_key", "geonames_id", "name", "lat", "lon",
                                                "mentions"})}
+# what the web reads of the events table (schema 5) and of the event clusters (a corpus pass)
+_EVENT_COLUMNS = frozenset({"id", "article_id", "start", "end", "text", "sentence_start", "sentence_end", "category",
+                            "mode", "cameo", "score", "negated", "confidence", "source_name", "source_start",
+                            "source_end", "source_entity", "source_entity_id", "source_country", "source_sector",
+                            "target_name", "target_start", "target_end", "target_entity", "target_entity_id",
+                            "target_country", "target_sector", "place_start", "place_end", "place_name",
+                            "place_geonames_id", "place_lat", "place_lon", "place_country_code", "date_value"})
+_CLUSTER_COLUMNS = frozenset({"cluster_id", "event_id", "article_id"})
 
 # The columns of the tables and views named in the array ``?``, in the schema the store's
 # tables are in.  From the catalog, not from ``PRAGMA table_info`` on the store's connection,
@@ -173,8 +184,10 @@ def detect_features(conn: Conn) -> Features:
             story = (table, col)
     has_stories = "id" in columns.get("stories", frozenset())
     has_places = all(need <= columns.get(t, frozenset()) for t, need in _PLACE_COLUMNS.items())
+    has_events = _EVENT_COLUMNS <= columns.get("events", frozenset())
     return Features(syndication=synd, syndication_columns=synd_cols, story=story, stories=has_stories,
-                    places=has_places)
+                    places=has_places, events=has_events,
+                    event_clusters=has_events and _CLUSTER_COLUMNS <= columns.get("event_cluster_members", frozenset()))
 
 
 def _schema_version(conn: Conn) -> int:

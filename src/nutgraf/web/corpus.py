@@ -278,6 +278,14 @@ def article(conn: Conn, feats: Features, article_id: int) -> dict[str, Any] | No
         'SELECT text, start, "end", value, relative, granularity FROM dates WHERE article_id = ? ORDER BY start, id',
         (article_id,))]
     out["places"] = article_places(conn, feats, article_id)
+    out["events"] = article_events(conn, feats, article_id)
+    if out["events"]:  # how many of the events happened at each place (for the map)
+        at: dict[str, int] = {}
+        for e in out["events"]:
+            if e["place_key"]:
+                at[e["place_key"]] = at.get(e["place_key"], 0) + 1
+        for p in out["places"]:
+            p["events"] = at.get(p["key"], 0)
     out["syndicated"] = []
     out["syndication"] = None
     if feats.syndication:
@@ -871,3 +879,288 @@ def place(conn: Conn, feats: Features, key: str, page: int = 1, per_page: int = 
             x["marks"].sort()
     return {"place": info, "total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
             "articles": arts}
+
+
+# --------------------------------------------------------------------------- events
+#
+# Schema 5's ``events`` table: one row per coded event (a PLOVER category, the trigger's span,
+# the source and target actors with theirs, a place and a date).  A store without it
+# (``Features.events`` false) has no events: every function here answers empty.  A corpus
+# pass's ``event_cluster_members(cluster_id, event_id, article_id)`` (``Features.event_clusters``)
+# says which events of other articles report the same one; without it, nothing is said.
+
+EVENT_FIELDS = ("id", "article_id", "start", "end", "text", "sentence_start", "sentence_end", "category", "mode",
+                "cameo", "score", "negated", "confidence", "source_name", "source_start", "source_end",
+                "source_entity", "source_entity_id", "source_country", "source_sector", "target_name",
+                "target_start", "target_end", "target_entity", "target_entity_id", "target_country",
+                "target_sector", "place_start", "place_end", "place_name", "place_geonames_id", "place_lat",
+                "place_lon", "place_country_code", "date_value")
+_EV_COLS = ", ".join(f'ev."{c}"' if c == "end" else f"ev.{c}" for c in EVENT_FIELDS)
+_EV_WHEN = "coalesce(ev.date_value, a.published)"  # when it happened, else when it was reported
+_EV_NEWEST = f"{_EV_WHEN} IS NULL, {_EV_WHEN} DESC, ev.id DESC"
+_EV_IN_ORDER = f"{_EV_WHEN} IS NULL, {_EV_WHEN}, a.published, ev.article_id, ev.start, ev.id"
+_EV_PLACE_KEY = ("CASE WHEN ev.place_geonames_id IS NOT NULL THEN CAST(ev.place_geonames_id AS TEXT)"
+                 " ELSE 'name:' || ev.place_name END")
+_SENTENCE_READ = 1200  # characters of an event's sentence read from the text
+_SENTENCE_SHOWN = 400  # ... and shown, around the trigger and its actors
+_ALSO_SHOWN = 10  # other articles listed per event (all are counted)
+_CATEGORY_RE = re.compile(r"[A-Z][A-Z_]{0,39}")
+_ACTOR_COUNTRY_RE = re.compile(r"[A-Z]{2,5}")
+
+
+def event_category(value: Any) -> str | None:
+    """``?category=assault`` as ``ASSAULT``; None for anything that cannot be a PLOVER category."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().upper()
+    return value if _CATEGORY_RE.fullmatch(value) else None
+
+
+def event_country(value: Any) -> str | None:
+    """``?country=``: two letters (ISO alpha-2: where it happened or an actor's country), or
+    three to five (an actor's CAMEO country: ISO alpha-3, ``NATO``, ``EU`` ...); None otherwise."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip().upper()
+    return value if _ACTOR_COUNTRY_RE.fullmatch(value) else None
+
+
+def _event_sentence(text: str, cut: bool, ev: dict[str, Any]) -> tuple[str, list[list[Any]]]:
+    """The event's sentence (``text``, read from ``sentence_start``; ``cut``: the read stopped
+    short of its end), at most about ``_SENTENCE_SHOWN`` characters around the trigger and its
+    actors, and their marks ``[start, end, role]`` in it."""
+    s0 = ev["sentence_start"]
+    marks = [[ev[f"{side}start"] - s0, ev[f"{side}end"] - s0, role]
+             for side, role in (("", "trigger"), ("source_", "source"), ("target_", "target"))
+             if ev[f"{side}start"] is not None and ev[f"{side}end"] is not None]
+    marks = [m for m in marks if 0 <= m[0] < m[1] <= len(text)]
+    left, right = 0, len(text)
+    if len(text) > _SENTENCE_SHOWN and marks:
+        lo, hi = min(m[0] for m in marks), max(m[1] for m in marks)
+        left = max(0, lo - 80)
+        right = min(len(text), max(hi + 80, left + _SENTENCE_SHOWN))
+        if left > 0:
+            space = text.find(" ", left, lo)
+            left = space + 1 if space != -1 else left
+        if right < len(text):
+            space = text.rfind(" ", hi, right)
+            right = space if space != -1 else right
+    while right > max([left, *(m[1] for m in marks)]) and text[right - 1].isspace():
+        right -= 1
+    body = text[left:right]
+    prefix = "… " if left > 0 else ""
+    shown = prefix + body + (" …" if cut or text[right:].strip() else "")
+    shift = len(prefix) - left
+    return shown, [[a + shift, b + shift, role] for a, b, role in marks if left <= a and b <= right]
+
+
+def _event(r: Any) -> dict[str, Any]:
+    d = dict(r)
+    d["negated"] = bool(d["negated"])
+    gid, name = d["place_geonames_id"], d["place_name"]
+    d["place_key"] = str(gid) if gid is not None else (f"name:{name}" if name else None)
+    text = d.pop("sentence") or ""
+    cut = d["sentence_end"] - d["sentence_start"] > len(text)
+    d["sentence"], d["sentence_marks"] = _event_sentence(text, cut, d)
+    d["anchor"] = f"ev-{d['id']}"
+    d["also"], d["also_total"] = [], 0
+    return d
+
+
+def _event_rows(conn: Conn, feats: Features, where: list[str], args: list[Any], order: str, limit: int,
+                offset: int = 0) -> list[dict[str, Any]]:
+    """Events (with their article's title, date and site, and their sentence) matching ``where``."""
+    clause = (" WHERE " + " AND ".join(where)) if where else ""
+    span = "ev.sentence_end - ev.sentence_start"
+    n = f"CASE WHEN {span} > {_SENTENCE_READ} THEN {_SENTENCE_READ} WHEN {span} < 0 THEN 0 ELSE {span} END"
+    rows = conn.execute(
+        f"SELECT {_EV_COLS}, {_EV_WHEN} AS happened, a.title, a.published, a.site_name, a.url,"
+        # CAST: PostgreSQL's substr takes integers, and the columns may be bigints
+        f" substr(a.text, CAST(ev.sentence_start + 1 AS INTEGER), CAST({n} AS INTEGER)) AS sentence"
+        f" FROM events ev JOIN articles a ON a.id = ev.article_id{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*args, limit, offset]).fetchall()
+    out = [_event(r) for r in rows]
+    _also_reported(conn, feats, out)
+    return out
+
+
+def _also_reported(conn: Conn, feats: Features, events: list[dict[str, Any]]) -> None:
+    """Each event's ``also`` (other articles reporting the same event, by its cluster; the
+    first ``_ALSO_SHOWN``) and ``also_total``.  Nothing without the clusters table."""
+    if not feats.event_clusters or not events:
+        return
+    by_id = {e["id"]: e for e in events}
+    marks = ",".join("?" * len(by_id))
+    pairs = ("event_cluster_members m JOIN event_cluster_members o ON o.cluster_id = m.cluster_id"
+             " AND o.article_id <> m.article_id")
+    where = f"m.event_id IN ({marks})"
+    for event_id, n in conn.execute(f"SELECT m.event_id, count(DISTINCT o.article_id) FROM {pairs} WHERE {where}"
+                                    " GROUP BY m.event_id", list(by_id)):
+        by_id[event_id]["also_total"] = n
+    if not any(e["also_total"] for e in events):
+        return
+    for r in conn.execute(
+            f"SELECT m.event_id, a.id, a.title, a.published, a.site_name FROM {pairs}"
+            f" JOIN articles a ON a.id = o.article_id WHERE {where}"
+            " ORDER BY m.event_id, a.published IS NULL, a.published, a.id LIMIT 5000", list(by_id)):
+        also = by_id[r[0]]["also"]
+        if len(also) < _ALSO_SHOWN and all(x["id"] != r[1] for x in also):
+            also.append({"id": r[1], "title": r[2], "published": r[3], "site_name": r[4]})
+
+
+def _country_where(conn: Conn, code: str) -> tuple[str, list[Any]]:
+    """SQL for ``?country=``: the place's country or either actor's, whichever code is given."""
+    from nutgraf.web.maps import country_iso3
+
+    if len(code) == 2:
+        iso3 = country_iso3(code)
+        return ("(ev.place_country_code = ? OR ev.source_country = ? OR ev.target_country = ?)",
+                [code, iso3 or code, iso3 or code])
+    places = [c for (c,) in conn.execute("SELECT DISTINCT place_country_code FROM events"
+                                         " WHERE place_country_code IS NOT NULL LIMIT 400")
+              if isinstance(c, str) and country_iso3(c) == code]
+    if places:
+        return (f"(ev.source_country = ? OR ev.target_country = ? OR ev.place_country_code IN"
+                f" ({','.join('?' * len(places))}))", [code, code, *places])
+    return "(ev.source_country = ? OR ev.target_country = ?)", [code, code]
+
+
+def _event_where(conn: Conn, feats: Features, *, category: str | None = None, actor: str | None = None,
+                 country: str | None = None, article: int | None = None, story: int | None = None,
+                 entity: str | None = None, label: str | None = None) -> tuple[list[str], list[Any]]:
+    d = dialect(conn)
+    where: list[str] = []
+    args: list[Any] = []
+    if category:
+        where.append("ev.category = ?")
+        args.append(category)
+    if actor:
+        where.append(d.contains("ev.source_name", "ev.source_entity", "ev.target_name", "ev.target_entity"))
+        args += [_like(actor)] * 4
+    if country:
+        sql, more = _country_where(conn, country)
+        where.append(sql)
+        args += more
+    if article is not None:
+        where.append("ev.article_id = ?")
+        args.append(article if -_INT64 <= article <= _INT64 else 0)
+    if story is not None:
+        if feats.has_stories and -_INT64 <= story <= _INT64:
+            where.append(f"ev.article_id IN (SELECT article_id FROM ({feats.story_members()}) AS sm"
+                         " WHERE story_id = ?)")
+            args.append(story)
+        else:
+            where.append("1 = 0")
+    if entity:
+        sub = "SELECT id FROM entities WHERE name = ?" + (" AND label = ?" if label else "")
+        where.append(f"(ev.source_entity_id IN ({sub}) OR ev.target_entity_id IN ({sub}))")
+        args += [entity, label] * 2 if label else [entity, entity]
+    return where, args
+
+
+def _listing_where(conn: Conn, feats: Features, category: str | None, country: str | None,
+                   **filters: Any) -> tuple[list[str], list[Any]] | None:
+    """``_event_where`` for the listing's parameters as given; None when a category or country
+    cannot be one (it matches nothing) or the store has no events."""
+    cat = event_category(category) if category else None
+    code = event_country(country) if country else None
+    if not feats.events or (category and cat is None) or (country and code is None):
+        return None
+    return _event_where(conn, feats, category=cat, country=code, **filters)
+
+
+def article_events(conn: Conn, feats: Features, article_id: int) -> list[dict[str, Any]]:
+    """An article's events in the order of the text."""
+    if not feats.events:
+        return []
+    return _event_rows(conn, feats, ["ev.article_id = ?"], [article_id], "ev.start, ev.id", 2000)
+
+
+def events(conn: Conn, feats: Features, *, category: str | None = None, actor: str | None = None,
+           country: str | None = None, article: int | None = None, story: int | None = None,
+           entity: str | None = None, page: Any = 1, per_page: Any = 50,
+           everything: bool = False) -> dict[str, Any]:
+    """Events across the corpus, newest first (by the event's date, else its article's);
+    ``category`` (PLOVER), ``actor`` (part of either actor's name), ``country`` (see
+    ``event_country``), ``article``, ``story`` and ``entity`` (an entity's name, as either
+    actor) filter.  An absurd page shows the last one; a category or country that cannot be
+    one matches nothing."""
+    empty = {"available": feats.events, "total": 0, "page": 1, "per_page": per_page, "pages": 1,
+             "category": event_category(category) or "", "actor": actor or "", "country": event_country(country) or "",
+             "results": []}
+    found = _listing_where(conn, feats, category, country, actor=actor or None, article=article, story=story,
+                           entity=entity or None)
+    if found is None:
+        return empty
+    where, args = found
+    total = conn.execute("SELECT count(*) FROM events ev" + (" WHERE " + " AND ".join(where) if where else ""),
+                         args).fetchone()[0]
+    if everything:
+        page, per_page, offset = 1, CSV_MAX_ROWS, 0
+    else:
+        page, per_page, offset = _clamped_page(page, per_page, total)
+    return {**empty, "total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
+            "results": _event_rows(conn, feats, where, args, _EV_NEWEST, per_page, offset)}
+
+
+def event_categories(conn: Conn, feats: Features) -> list[dict[str, Any]]:
+    """PLOVER categories with their number of events (for the category filter)."""
+    if not feats.events:
+        return []
+    return [dict(r) for r in conn.execute(
+        "SELECT category, count(*) AS events FROM events GROUP BY category"
+        f" ORDER BY events DESC, {dialect(conn).ordered('category')} LIMIT 100")]
+
+
+def event_places(conn: Conn, feats: Features, *, category: str | None = None, country: str | None = None,
+                 limit: int = 1000, **filters: Any) -> list[dict[str, Any]]:
+    """Where the events matching the filters (those ``events`` takes) happened: one row per
+    place (``key`` as the place pages take it) with its number of ``events`` and articles."""
+    found = _listing_where(conn, feats, category, country, **filters)
+    if found is None:
+        return []
+    where, args = found
+    where.append("ev.place_name IS NOT NULL")
+    rows = conn.execute(
+        f"SELECT {_EV_PLACE_KEY} AS place_key, max(ev.place_geonames_id) AS geonames_id, max(ev.place_name) AS name,"
+        " max(ev.place_lat) AS lat, max(ev.place_lon) AS lon, max(ev.place_country_code) AS country_code,"
+        " count(*) AS events, count(DISTINCT ev.article_id) AS articles"
+        f" FROM events ev WHERE {' AND '.join(where)} GROUP BY {_EV_PLACE_KEY}"
+        f" ORDER BY events DESC, {dialect(conn).ordered('max(ev.place_name)')} LIMIT ?", [*args, limit]).fetchall()
+    return [_place_row(r) for r in rows]
+
+
+def entity_events(conn: Conn, feats: Features, name: str, label: str | None = None,
+                  limit: int = 200) -> dict[str, Any]:
+    """An entity's events in time order (the event's date, else its article's): ``role`` is
+    ``source`` where it acted, ``target`` where it was acted on (``both`` for itself)."""
+    empty: dict[str, Any] = {"total": 0, "as_source": 0, "as_target": 0, "results": []}
+    if not feats.events:
+        return empty
+    ids = {r[0] for r in conn.execute(
+        "SELECT id FROM entities WHERE name = ?" + (" AND label = ?" if label else ""),
+        [name, label] if label else [name])}
+    if not ids:
+        return empty
+    where, args = _event_where(conn, feats, entity=name, label=label)
+    total = conn.execute(f"SELECT count(*) FROM events ev WHERE {where[0]}", args).fetchone()[0]
+    rows = _event_rows(conn, feats, where, args, _EV_IN_ORDER, limit)
+    for e in rows:
+        src, tgt = e["source_entity_id"] in ids, e["target_entity_id"] in ids
+        e["role"] = "both" if src and tgt else "source" if src else "target"
+    sub = "SELECT id FROM entities WHERE name = ?" + (" AND label = ?" if label else "")
+    one = [name, label] if label else [name]
+    return {"total": total, "results": rows,
+            "as_source": conn.execute(f"SELECT count(*) FROM events ev WHERE ev.source_entity_id IN ({sub})",
+                                      one).fetchone()[0],
+            "as_target": conn.execute(f"SELECT count(*) FROM events ev WHERE ev.target_entity_id IN ({sub})",
+                                      one).fetchone()[0]}
+
+
+def story_events(conn: Conn, feats: Features, story_id: int, limit: int = 500) -> dict[str, Any]:
+    """A story's events in time order."""
+    if not feats.events or not feats.has_stories:
+        return {"total": 0, "results": []}
+    where, args = _event_where(conn, feats, story=story_id)
+    total = conn.execute(f"SELECT count(*) FROM events ev WHERE {where[0]}", args).fetchone()[0]
+    return {"total": total, "results": _event_rows(conn, feats, where, args, _EV_IN_ORDER, limit)}

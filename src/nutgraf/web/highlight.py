@@ -22,14 +22,18 @@ from nutgraf.web.corpus import HL_CLOSE, HL_OPEN
 
 ALLOWED_TAGS = frozenset({"p", "mark", "span"})
 
-# nesting order: paragraphs outermost, then quotes, figures, the speaker/source/cue spans, mentions,
-# place mentions (innermost: a place name is most often an entity mention as well)
+# nesting order: paragraphs outermost, then quotes, figures, event triggers, the speaker/source/cue
+# and event actor spans, mentions, place mentions (innermost: a place name is most often an entity
+# mention as well)
 LEVEL_PARAGRAPH = 0
 LEVEL_QUOTE = 1
 LEVEL_AMOUNT = 2
-LEVEL_ROLE = 3
-LEVEL_ENTITY = 4
-LEVEL_PLACE = 5
+LEVEL_EVENT = 3
+LEVEL_ROLE = 4
+LEVEL_ENTITY = 5
+LEVEL_PLACE = 6
+# the event roles a sentence marks, and their classes (as in the article text)
+EVENT_ROLE_CLASSES = {"trigger": ("ev",), "source": ("ev-src",), "target": ("ev-tgt",)}
 
 
 @dataclass
@@ -164,11 +168,13 @@ def _describe_amount(m: dict) -> str:
 
 
 def article_html(article: dict) -> Markup:
-    """The article text as paragraphs with its quotes, figures and entity mentions marked.
+    """The article text as paragraphs with its quotes, figures, events and mentions marked.
 
     Quotes: ``<mark class="q" id="q-ID" data-kind="quote" data-speaker=...>``; their speaker and
     cue spans are ``<span class="spk">`` / ``<span class="cue">``.  Figures: ``<mark class="amt"
     id="m-ID" data-kind="amount" data-source=...>`` with the source span ``<span class="src">``.
+    Event triggers: ``<mark class="ev ev-CATEGORY" id="ev-ID" data-kind="event" data-category=...>``
+    with their actors ``<span class="ev-src">`` (who acted) / ``<span class="ev-tgt">`` (acted on).
     Mentions: ``<span class="ent" data-kind="entity" data-entity=... data-label=...>``.  Place
     mentions: ``<span class="plc" data-kind="place" data-place=KEY data-place-name=... data-where=...>``.
     """
@@ -205,6 +211,7 @@ def article_html(article: dict) -> Markup:
             spans.append(Span(s, e, LEVEL_ROLE, "span",
                               {"data-kind": "source", "data-for": f"m-{m['id']}", "data-source": source,
                                "title": f"source of a figure: {source}"}, ("src",)))
+    spans += _event_spans(article.get("events", []))
     for ent in article.get("entities", []):
         for s, e in ent.get("mentions", []):
             spans.append(Span(s, e, LEVEL_ENTITY, "span",
@@ -228,6 +235,74 @@ def article_html(article: dict) -> Markup:
                                "data-where": where, "data-place-kind": m.get("kind") or "",
                                "data-evidence": m.get("evidence") or "", "title": title},
                               ("plc", f"plc-{m.get('kind') or 'name'}")))
+    return render_spans(text, spans)
+
+
+def describe_event(ev: dict) -> str:
+    """'MOBILIZE (troops): Vladimir Putin → Russian reserve forces, not' in words: the title of
+    an event's trigger."""
+    what = str(ev.get("category") or "event") + (f" ({ev['mode']})" if ev.get("mode") else "")
+    who = " → ".join(str(x) for x in (ev.get("source_name") or "?", ev.get("target_name")) if x)
+    bits = [f"{what}: {who}"]
+    if ev.get("negated"):
+        bits.append("negated")
+    if ev.get("place_name"):
+        bits.append(f"at {ev['place_name']}")
+    if ev.get("date_value"):
+        bits.append(str(ev["date_value"]))
+    return " · ".join(bits)
+
+
+def _event_spans(events: list[dict]) -> list[Span]:
+    """The triggers as ``<mark class="ev ev-CATEGORY" id="ev-ID" data-kind="event" ...>`` and
+    their actors as ``<span class="ev-src">``/``<span class="ev-tgt">`` (one span for an actor
+    that several events share, pointing at the first)."""
+    spans: list[Span] = []
+    actors: dict[tuple[int, int, str], Span] = {}
+    for ev in events:
+        anchor = f"ev-{ev['id']}"
+        category = str(ev.get("category") or "")
+        classes = ("ev", f"ev-{category}") + (("ev-negated",) if ev.get("negated") else ())
+        spans.append(Span(ev["start"], ev["end"], LEVEL_EVENT, "mark",
+                          {"id": anchor, "data-kind": "event", "data-category": category,
+                           "data-mode": ev.get("mode") or "", "data-cameo": ev.get("cameo") or "",
+                           "data-negated": "yes" if ev.get("negated") else "",
+                           "data-source": ev.get("source_entity") or ev.get("source_name") or "",
+                           "data-target": ev.get("target_entity") or ev.get("target_name") or "",
+                           "data-place": ev.get("place_key") or "", "data-place-name": ev.get("place_name") or "",
+                           "data-date": ev.get("date_value") or "", "title": describe_event(ev), "tabindex": "0"},
+                          classes))
+        for side, cls in (("source", "ev-src"), ("target", "ev-tgt")):
+            s, e = ev.get(f"{side}_start"), ev.get(f"{side}_end")
+            if s is None or e is None:
+                continue
+            role = "acted" if side == "source" else "acted on"
+            title = f"{role}: {category}"
+            span = actors.get((s, e, side))
+            if span is not None:
+                span.attrs["title"] += f", {category}"
+                continue
+            span = Span(s, e, LEVEL_ROLE, "span",
+                        {"data-kind": f"event-{side}", "data-for": anchor,
+                         "data-entity": ev.get(f"{side}_entity") or "", "title": title}, (cls,))
+            actors[(s, e, side)] = span
+            spans.append(span)
+    return spans
+
+
+def event_sentence_html(ev: dict) -> Markup:
+    """An event's sentence (``sentence``) with its trigger, source and target marked
+    (``sentence_marks``: [start, end, role]), as in the article text."""
+    text = str(ev.get("sentence") or "")
+    spans = []
+    for m in ev.get("sentence_marks") or []:
+        try:
+            s, e, role = int(m[0]), int(m[1]), str(m[2])
+        except (TypeError, ValueError, IndexError):
+            continue
+        if role in EVENT_ROLE_CLASSES:
+            spans.append(Span(s, e, LEVEL_EVENT if role == "trigger" else LEVEL_ROLE,
+                              "mark" if role == "trigger" else "span", {}, EVENT_ROLE_CLASSES[role]))
     return render_spans(text, spans)
 
 

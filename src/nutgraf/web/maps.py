@@ -68,6 +68,7 @@ class MapPoint:
     count: int = 1  # mentions: the circle's size
     title: str = ""  # hover text and accessible name
     href: str = ""
+    events: int = 0  # events that happened there (drawn in the events' colour)
 
 
 # --------------------------------------------------------------------------- outlines
@@ -188,6 +189,27 @@ BASEMAP = _Basemap()
 def country_name(code: str | None) -> str | None:
     """A country's name from its ISO code (the gazetteer's outlines), or None."""
     return BASEMAP.country_name(code)
+
+
+_ISO3: dict[str, str] = {}
+
+
+def country_iso3(code: str | None) -> str | None:
+    """ISO 3166-1 alpha-3 of an alpha-2 code (as event actors carry countries), or None
+    (no gazetteer, no such country)."""
+    if not code or code in _ISO3:
+        return _ISO3.get(code or "")
+    if BASEMAP.note is not None:
+        return None
+    try:
+        from nutgraf.facts.places.gazetteer import open_gazetteer
+
+        found = open_gazetteer().country_iso3(code)
+    except Exception:  # noqa: BLE001 - a code is a nicety
+        return None
+    if found and len(_ISO3) < 2000:
+        _ISO3[code] = found
+    return found
 
 
 # --------------------------------------------------------------------------- views
@@ -316,7 +338,8 @@ def map_svg(points: Sequence[MapPoint], *, width: int = 720, label: str = "Map o
         cx, cy = round(p.lon * 10, 1), round(-p.lat * 10, 1)
         title = p.title or p.name
         href = p.href or place_href(p.key)
-        out.append(f'<a class="pt" href="{escape(href)}" data-key="{escape(p.key)}" aria-label="{escape(title)}">'
+        evs = f' data-events="{int(p.events)}"' if p.events else ""
+        out.append(f'<a class="pt" href="{escape(href)}" data-key="{escape(p.key)}"{evs} aria-label="{escape(title)}">'
                    f'<circle cx="{cx}" cy="{cy}" r="{round(r_px * scale, 2)}" data-count="{p.count}">'
                    f"<title>{escape(title)}</title></circle></a>")
         marks.append((cx, cy, r_px, p))
@@ -342,8 +365,9 @@ def map_svg(points: Sequence[MapPoint], *, width: int = 720, label: str = "Map o
     return Markup("".join(out))
 
 
-def points_from(rows: Sequence[dict[str, Any]], count_key: str = "mentions") -> list[MapPoint]:
-    """Map points from place rows (``key``, ``name``, ``lat``, ``lon``, counts, country)."""
+def points_from(rows: Sequence[dict[str, Any]], count_key: str = "mentions", noun: str = "mention") -> list[MapPoint]:
+    """Map points from place rows (``key``, ``name``, ``lat``, ``lon``, counts, country); the
+    circles' sizes and the titles' counts are ``count_key``, said as ``noun``."""
     pts = []
     for r in rows:
         try:
@@ -356,11 +380,14 @@ def points_from(rows: Sequence[dict[str, Any]], count_key: str = "mentions") -> 
         bits = [str(r.get("name") or r["key"])]
         if where:
             bits.append(f"({where})")
-        counts = f"{r.get('mentions') or 0} mention(s)"
+        counts = f"{r.get(count_key) or 0} {noun}(s)"
         if r.get("articles") is not None:
             counts += f" in {r['articles']} article(s)"
+        events = int(r.get("events") or 0)
+        if events and count_key != "events":
+            counts += f", {events} event(s) there"
         pts.append(MapPoint(key=str(r["key"]), name=str(r.get("name") or r["key"]), lon=lon, lat=lat, count=count,
-                            title=" ".join(bits) + " — " + counts, href=place_href(r["key"])))
+                            title=" ".join(bits) + " — " + counts, href=place_href(r["key"]), events=events))
     return pts
 
 

@@ -1,5 +1,5 @@
 // nutgraf: the fact panel on the article page.  Clicking (or Enter on) a highlighted quote,
-// figure, name or place shows who said it, who reported it, which entity or which place it is.  Everything is
+// figure, event, name or place shows who said it, who reported it, which entity or which place it is.  Everything is
 // built with DOM calls and textContent: article data never goes through innerHTML.
 (function () {
   "use strict";
@@ -67,7 +67,21 @@
       if (d.where) { row(body, "where", d.where); }
       if (d.placeKind && d.placeKind !== "name") { row(body, "read as", d.placeKind); }
       if (d.evidence) { row(body, "evidence", d.evidence); }
-    } else if (kind === "speaker" || kind === "source") {
+    } else if (kind === "event") {
+      body.appendChild(el("h3", "panel-kind", "event: " + (d.category || "") + (d.mode ? " (" + d.mode + ")" : "")));
+      var eid = node.id || node.getAttribute("data-part-of");
+      row(body, "trigger", eid ? textOf(eid) : node.textContent);
+      if (d.negated) { row(body, "negated", "yes (refused, denied, did not)"); }
+      row(body, "who acted", d.source || "not given", d.source ? entityLink(d.source) : null);
+      row(body, "acted on", d.target || "not given", d.target ? entityLink(d.target) : null);
+      if (d.place) {
+        var where = el("a", "place-link", d.placeName || d.place);
+        where.href = "/place/" + encodeURIComponent(d.place);
+        row(body, "where", null, where);
+      }
+      if (d.date) { row(body, "when", d.date); }
+      if (d.cameo) { row(body, "CAMEO", d.cameo); }
+    } else if (kind === "speaker" || kind === "source" || kind === "event-source" || kind === "event-target") {
       var target = document.getElementById(d.for);
       if (target) {
         flash(target);
