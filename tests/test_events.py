@@ -210,3 +210,10 @@ def test_apposition_gives_role_and_country():
                       "on Ukraine.")
     e = next(e for e in found if e.source and e.source.name.startswith("Dmitry Peskov"))
     assert (e.source.country, e.source.sector) == ("RUS", "GOV")
+
+
+def test_an_event_without_a_place_in_its_sentence_is_placed_at_the_dateline():
+    _, found = events("Protest ends. HARTFORD, Conn. — Police arrested twelve protesters on Tuesday. "
+                      "Officials in Connecticut and in Boston, Massachusetts, said nothing.")
+    e = next(e for e in found if e.category == "COERCE")
+    assert e.place is not None and e.place.text == "HARTFORD" and e.place.admin1_name == "Connecticut"

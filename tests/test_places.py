@@ -170,6 +170,16 @@ def test_dates_and_acronyms_are_not_villages():
     assert [p.text for p in article.places] == []
 
 
+def test_a_dateline_in_capitals_is_a_place_and_shouting_is_not():
+    text = ("Council approves new budget. TORRINGTON, Conn. — The City Council in Torrington voted on "
+            "Tuesday to approve the budget, officials in Connecticut said.")
+    article = nutgraf.analyze(text, clean=False)
+    line = [p for p in article.places if p.text == "TORRINGTON"]
+    assert line and line[0].admin1_name == "Connecticut" and line[0].country_code == "US"
+    loud = nutgraf.analyze("Fans cheered. WOW — what a GAME that was, they said.", clean=False)
+    assert [p.text for p in loud.places] == []
+
+
 # ---------------------------------------------------------------- bad input
 
 def test_empty_and_wordless_texts():

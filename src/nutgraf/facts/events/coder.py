@@ -32,6 +32,7 @@ from nutgraf.facts import nlp
 from nutgraf.facts.events import lexicon as L
 from nutgraf.facts.events import plover
 from nutgraf.facts.events.actors import ACTOR_LABELS, COUNTRIES, PERSONAL, organisation, sector_of
+from nutgraf.facts.places.detect import dateline
 from nutgraf.model import Actor, Event
 
 if TYPE_CHECKING:
@@ -108,6 +109,8 @@ class _Context:
         self.dates = sorted(article.dates or [], key=lambda d: d.start)
         self._person: dict[str, tuple[str | None, str | None]] = {}
         self._main_country: str | None | bool = False  # False: not computed yet
+        line = dateline(self.text)
+        self.dateline = next((p for p in self.places if line is not None and (p.start, p.end) == line), None)
 
     def place_at(self, start: int, end: int, actors: list[Actor | None] = ()):
         """Where the sentence's event happened: a place it names outright before a demonym
@@ -119,6 +122,8 @@ class _Context:
         if inside:
             return min(inside, key=lambda p: (p.kind == "demonym", any(a <= p.start < b for a, b in spans),
                                               p.start))
+        if self.dateline is not None:
+            return self.dateline
         main = self.main_country()
         if main:
             for p in self.places:
@@ -230,7 +235,10 @@ class _Context:
         end = last.idx + len(last.text)
         sources = coder.sources(r)
         targets = coder.targets(r) or coder.named_target(r, sources)
-        src_actors = [self.actor(t, coder) for t in sources] or [None]
+        # a dateline ('HARTFORD, Conn. — Police arrested ...') is where, not who, whatever the parse says
+        src_actors = [a for a in (self.actor(t, coder) for t in sources)
+                      if self.dateline is None or (a.start, a.end) != (self.dateline.start, self.dateline.end)]
+        src_actors = src_actors or [None]
         tgt_actors = [self.actor(t, coder) for t in targets] or [None]
         tgt_actors = [a for a in tgt_actors if a is None or not any(
             s is not None and (s.start, s.end) == (a.start, a.end) for s in src_actors)] or [None]

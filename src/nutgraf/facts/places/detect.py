@@ -79,6 +79,11 @@ def detect(text: str, entities: list[Entity], gaz: Gazetteer, doc: "Doc | None" 
                 for inner in _places_inside(text, start, end, gaz):
                     found.setdefault(inner, (Mention(text=text[inner[0]:inner[1]], start=inner[0], end=inner[1],
                                                      label="inside"), None))
+    line = dateline(text)
+    if line is not None and not _inside(sorted(found), *line):
+        span_text = text[line[0]:line[1]]
+        if any(c.kind in ("name", "alt") for c in candidates_for(span_text, gaz)[0]):
+            found[line] = (Mention(text=span_text, start=line[0], end=line[1], label="GPE"), None)
     blocked = _blocked([e for e in entities])
     taken = sorted(found)
     blocked = [span for span in blocked if span not in found]
@@ -113,6 +118,24 @@ def detect(text: str, entities: list[Entity], gaz: Gazetteer, doc: "Doc | None" 
             continue
         found[(start, end)] = (Mention(text=span_text, start=start, end=end, label="scan"), None)
     return [found[k] for k in sorted(found)]
+
+
+# A dateline: the capitalised place a wire story opens with, before a dash or the agency
+# ('BEIRUT (AP) —', 'ROSWELL, Ga. -', 'HARTFORD —'), at the start of a paragraph or right after
+# the headline's full stop.  The words are in capitals, so the model rarely tags them.
+_DATELINE = re.compile(r"(?:^|\n|^[^\n]{0,300}?[.!?]\s+)([A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3})"
+                       r"(?=(?:,\s[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)?\s*(?:\(|—|–|--?-?\s))")
+
+
+def dateline(text: str) -> tuple[int, int] | None:
+    """The span of the text's dateline place, if it has one within its first lines."""
+    m = _DATELINE.search(text[:400])
+    if not m:
+        return None
+    start, end = m.span(1)
+    while end > start and text[end - 1] in ".’'-":
+        end -= 1
+    return (start, end) if end - start >= 3 else None
 
 
 def _places_inside(text: str, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int]]:
