@@ -140,7 +140,12 @@ def run_demo(directory: Path | None = None, console: Console | None = None, *, d
     if example.get("entity"):
         console.print(f"  nutgraf search --entity {_shell(example['entity'])} --since 2019 --db {db} "
                       "--format json", markup=False, highlight=False)
+    if example.get("event"):
+        console.print(f"  nutgraf search --event {example['event']} --db {db}", markup=False, highlight=False)
     console.print(f"  nutgraf export --db {db} --format gkg --out demo.gkg.csv", markup=False, highlight=False)
+    console.print(f"  nutgraf export --db {db} --format events --out demo.events.tsv", markup=False,
+                  highlight=False)
+    console.print(f"  nutgraf serve --db {db}        # then /events and /places", markup=False, highlight=False)
     console.print(f"  sqlite3 {db} 'SELECT speaker, quote FROM quotes_with_speakers LIMIT 5'", markup=False,
                   highlight=False)
     if stats.failed == 0 and not stats.source_errors and stats.ingested == 0:
@@ -200,9 +205,12 @@ def _print_facts(console: Console, store) -> dict[str, str]:
         s.add_row(r["source"], str(r["n"]), str(r["docs"]))
     console.print(t)
     console.print(s)
+    _print_events(console, store, example)
     counts = store.counts()
     console.print(f"{counts['entities']} entities ({counts['mentions']} mentions), {counts['quotes']} quotes, "
-                  f"{counts['amounts']} figures, {counts['dates']} dates")
+                  f"{counts['amounts']} figures, {counts['dates']} dates, {counts['places']} places "
+                  f"({store.conn.execute('SELECT count(DISTINCT place_key) FROM article_places').fetchone()[0]}"
+                  f" distinct), {counts['events']} events")
     multi = [r["speaker"] for r in speakers if " " in r["speaker"]]
     if multi:
         example["speaker"] = multi[0].split()[-1]
@@ -212,6 +220,26 @@ def _print_facts(console: Console, store) -> dict[str, str]:
     if ent:
         example["entity"] = ent[0]
     return example
+
+
+def _print_events(console: Console, store, example: dict[str, str]) -> None:
+    """Who did what to whom: the events by PLOVER category, each with one example."""
+    rows = store.conn.execute(
+        "SELECT category, count(*) AS n, count(DISTINCT article_id) AS docs,"
+        " (SELECT coalesce(e2.source_name, '?') || ' — ' || e2.text || ' → ' || coalesce(e2.target_name, '–')"
+        "  FROM events e2 WHERE e2.category = e.category AND e2.negated = 0 AND e2.source_name IS NOT NULL"
+        "  ORDER BY e2.source_entity IS NULL, e2.target_entity IS NULL, e2.confidence DESC, e2.id LIMIT 1) AS example"
+        " FROM events e WHERE negated = 0 GROUP BY category ORDER BY n DESC, category LIMIT 8").fetchall()
+    t = Table(title="Events (PLOVER)")
+    t.add_column("category")
+    t.add_column("events", justify="right")
+    t.add_column("articles", justify="right")
+    t.add_column("for example", overflow="ellipsis", no_wrap=True, max_width=70)
+    for r in rows:
+        t.add_row(r["category"], str(r["n"]), str(r["docs"]), " ".join((r["example"] or "").split()))
+    console.print(t)
+    if rows:
+        example["event"] = rows[0]["category"]
 
 
 def _print_problems(console: Console, store) -> None:
