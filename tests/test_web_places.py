@@ -299,7 +299,7 @@ def test_views_fit_the_points_and_outlines_are_cached() -> None:
     assert maps.BASEMAP.level(3) is maps.BASEMAP.level(3)
     # points without a usable coordinate are left out, and said so
     svg = str(maps.map_svg([tb, maps.MapPoint("2", "Nowhere", float("nan"), 95.0)]))
-    assert svg.count('class="pt"') == 1 and "1 place(s) without a usable point" in svg
+    assert svg.count('class="pt"') == 1 and "1 place without a usable point is not drawn" in svg
 
 
 # --------------------------------------------------------------------------- PostgreSQL

@@ -175,10 +175,13 @@ def test_article_entity_fact_and_story_api_match(pair: Pair) -> None:
     pair.same("/api/figures", article=seed, since="1900")
 
     for path, params in (("/api/quotes.csv", {}), ("/api/quotes.csv", {"speaker": "Wallace"}),
-                         ("/api/figures.csv", {}), ("/api/figures.csv", {"source": "Georgia", "min_value": "x"})):
+                         ("/api/figures.csv", {}), ("/api/figures.csv", {"source": "Georgia", "min_value": "100"})):
         a, b = pair.get(path, **params)
         assert b.headers["content-type"].startswith("text/csv")
         assert list(csv.reader(io.StringIO(b.text))) == list(csv.reader(io.StringIO(a.text))), (path, params)
+    a, b = (c.get("/api/figures.csv", params={"source": "Georgia", "min_value": "x"})  # not a number: refused
+            for c in (pair.lite, pair.pg))
+    assert a.status_code == b.status_code == 422 and a.json() == b.json()
 
     stories = pair.same("/api/stories", min_articles=1)
     assert stories["available"] and stories["total"] >= 1

@@ -16,6 +16,12 @@ every text piece is escaped, no template prints content with ``|safe`` (the high
 article is built from escaped pieces in ``highlight.py``), links are made only from http(s)
 URLs, and every response carries a Content-Security-Policy without ``unsafe-inline`` (scripts
 and styles from ``/static`` only).
+
+Odd input never makes a 5xx: ids beyond 64 bits are not found, pages past the last show the
+last, a NUL in the query string is a space, and search syntax FTS5 refuses is searched as
+plain words.  The pages read their filters as text and say what they left out (a date that is
+no date, '1 million' for a number); the API answers 422 for the same.  Errors are HTML pages
+(with the security headers) on the site and JSON under ``/api``.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import contextlib
 import csv
 import io
 import math
+import re
 import datetime as dt
 from pathlib import Path
 from typing import Any, AsyncIterator, Callable, Iterator, Literal
@@ -31,6 +38,8 @@ from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
@@ -82,6 +91,20 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class NoNul:
+    """Pure ASGI middleware: a NUL in the query string (``%00``) is read as a space.  No filter
+    wants one, FTS5 stops reading a query at it, and PostgreSQL refuses it in any text."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http" and b"%00" in scope.get("query_string", b""):
+            scope = dict(scope)
+            scope["query_string"] = re.sub(rb"%00", b"%20", scope["query_string"])
+        await self.app(scope, receive, send)
+
+
 # --------------------------------------------------------------------------- template helpers
 
 
@@ -115,6 +138,15 @@ def _number(value: Any) -> str:
     return f"{v:,.4g}"
 
 
+def _plural(n: Any, word: str, many: str | None = None) -> str:
+    """``1 article``, ``2 articles``, ``1,200 articles`` (``many``: an irregular plural)."""
+    try:
+        one = int(n) == 1
+    except (TypeError, ValueError):
+        one = False
+    return f"{n} {word if one else (many or word + 's')}"
+
+
 def _query(params: dict[str, Any], **changes: Any) -> str:
     """``?a=1&b=2`` from the current parameters with ``changes`` applied; empty values left out."""
     merged = {**params, **changes}
@@ -133,6 +165,7 @@ def make_env() -> jinja2.Environment:
     env.filters["href"] = safe_href
     env.filters["date"] = _date
     env.filters["number"] = _number
+    env.filters["plural"] = _plural
     env.filters["marked"] = marked_html
     env.filters["place_href"] = maps.place_href
     env.filters["feature"] = maps.feature_name
@@ -166,7 +199,8 @@ def month_chart(timeline: list[dict[str, Any]], width: int = 720, height: int = 
         h = plot_h * t["mentions"] / peak
         x = left + i * step + (step - bar_w) / 2
         bars.append({"x": round(x, 1), "y": round(top + plot_h - h, 1), "w": round(bar_w, 1), "h": round(h, 1),
-                     "title": f"{t['month']}: {t['mentions']} mention(s) in {t['articles']} article(s)",
+                     "title": f"{t['month']}: {_plural(t['mentions'], 'mention')} in "
+                              f"{_plural(t['articles'], 'article')}",
                      "label": t["month"] if i % every == 0 else None, "lx": round(x + bar_w / 2, 1),
                      "month": t["month"], "mentions": t["mentions"]})
     return {"width": width, "height": height, "left": left, "top": top, "bottom": height - bottom,
@@ -214,6 +248,7 @@ def _cell(value: Any) -> Any:
 def _csv(rows: list[dict[str, Any]], columns: list[str], filename: str) -> StreamingResponse:
     def generate() -> Iterator[str]:
         buf = io.StringIO()
+        buf.write("\ufeff")  # a UTF-8 byte order mark: Excel reads the file as UTF-8 (curly quotes, accents)
         w = csv.writer(buf)
         w.writerow(columns)
         for i, r in enumerate(rows):
@@ -258,6 +293,97 @@ def _nonempty(**params: Any) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v not in (None, "")}
 
 
+# ----------------------------------------------------------------- odd input, reported
+#
+# The pages take their filters as text and read them here: a value that cannot be what the
+# filter wants ('1 million' for a number, '2019-13-45' for a date) is left out, and the page
+# says so (``notes``); the API answers 422 for the same (``_api_check``).
+
+_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def date_ok(value: str) -> bool:
+    """Whether ``value`` is a date the filters take: YYYY, YYYY-MM or YYYY-MM-DD, a real one."""
+    m = _DATE_RE.fullmatch(value.strip())
+    if not m:
+        return False
+    try:
+        dt.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+    except ValueError:
+        return False
+    return True
+
+
+def _show(value: str) -> str:
+    return value if len(value) <= 60 else value[:57] + "…"
+
+
+def _date_param(value: str, what: str, notes: list[str]) -> str | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if date_ok(value):
+        return value
+    notes.append(f"‘{_show(value)}’ is not a date (YYYY, YYYY-MM or YYYY-MM-DD): the {what} filter was left out.")
+    return None
+
+
+def _int_param(value: str, what: str, notes: list[str]) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    v = _opt_int(value)
+    if v is None:
+        notes.append(f"‘{_show(value)}’ is not a whole number: the {what} filter was left out.")
+    return v
+
+
+def _float_param(value: str, what: str, notes: list[str]) -> float | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    v = _opt_float(value.replace(",", "") if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", value) else value)
+    if v is None:
+        notes.append(f"‘{_show(value)}’ is not a number: the {what} filter was left out.")
+    return v
+
+
+def _page_param(value: str, notes: list[str]) -> int:
+    """A page number as given; anything else is page 1 (said so).  Out of range is clamped
+    by the listing itself, once it knows how many pages there are."""
+    value = (value or "").strip()
+    if not value:
+        return 1
+    v = _opt_int(value)
+    if v is None:
+        notes.append(f"‘{_show(value)}’ is not a page number: showing the first page.")
+        return 1
+    return v
+
+
+def _api_check(**params: Any) -> None:
+    """422 for API filters that cannot be what they name: dates (``since``/``until``) and,
+    given as text, whole numbers (``article``, ``story``) and numbers (``min_value``, ...)."""
+    bad = []
+    for name, value in params.items():
+        if value in (None, ""):
+            continue
+        if name in ("since", "until"):
+            ok = date_ok(str(value))
+            want = "a date: YYYY, YYYY-MM or YYYY-MM-DD"
+        elif name in ("min_value", "max_value"):
+            ok = _opt_float(str(value)) is not None
+            want = "a number"
+        else:
+            ok = _opt_int(str(value)) is not None
+            want = "a whole number"
+        if not ok:
+            bad.append({"type": "value_error", "loc": ["query", name], "msg": f"Input should be {want}",
+                        "input": value})
+    if bad:
+        raise RequestValidationError(bad)
+
+
 # --------------------------------------------------------------------------- the app
 
 
@@ -295,6 +421,7 @@ def create_app(db: str) -> FastAPI:
         docs_url=None,  # our own page at /docs (apidocs.py): Swagger UI needs a CDN
     )
     app.state.corpus = store
+    app.add_middleware(NoNul)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -302,16 +429,39 @@ def create_app(db: str) -> FastAPI:
         feats = store.features()
         ctx = {"request": request, "path": request.url.path,
                "has_stories": feats.has_stories and cq.any_stories(store.conn()), "has_places": feats.places,
-               "has_events": feats.events,
+               "has_events": feats.events, "notes": [],
                "params": dict(request.query_params), **context}
         return HTMLResponse(env.get_template(name).render(ctx), status_code=status_code)
 
+    def is_api(request: Request) -> bool:
+        path = request.url.path
+        return path.startswith("/api") or path.startswith("/openapi")
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        if request.url.path.startswith("/api") or request.url.path.startswith("/openapi"):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        if is_api(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return page(request, "error.html", status_code=exc.status_code, status=exc.status_code,
                     message=str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Any:
+        """Odd input: 422 JSON on the API (as FastAPI has it), an HTML page on the site (404
+        for a path that names nothing, such as ``/article/abc``, else 400)."""
+        errors = list(exc.errors())
+        if is_api(request):
+            return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+        in_path = any(e.get("loc", [None])[0] == "path" for e in errors)
+        lines = []
+        for e in errors[:10]:
+            loc = e.get("loc") or []
+            name = str(loc[-1]) if loc else "input"
+            given = e.get("input")
+            shown = f" (given ‘{_show(str(given))}’)" if isinstance(given, (str, int, float)) else ""
+            lines.append(f"{name}: {e.get('msg', 'not valid')}{shown}")
+        status = 404 if in_path else 400
+        return page(request, "error.html", status_code=status, status=status,
+                    message="Not found: " + "; ".join(lines) if in_path else "Bad request: " + "; ".join(lines))
 
     # ------------------------------------------------------------------ API
 
@@ -329,6 +479,7 @@ def create_app(db: str) -> FastAPI:
                    story: int | None = None, sort: SearchSort = "relevance",
                    page: int = Query(1, ge=1), per_page: int = Query(cq.PER_PAGE, ge=1, le=cq.MAX_PER_PAGE)
                    ) -> dict[str, Any]:
+        _api_check(since=since, until=until)
         res = cq.search(store.conn(), store.features(), q, site=site, since=since, until=until, entity=entity,
                         speaker=speaker, story=story, sort=sort, page=page, per_page=per_page)
         for r in res["results"]:
@@ -348,15 +499,16 @@ def create_app(db: str) -> FastAPI:
     @app.get("/api/entities", tags=["entities"], summary="Entities by number of articles")
     def api_entities(q: str | None = None, label: str | None = None, page: int = Query(1, ge=1),
                      per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
-        return cq.entities(store.conn(), q=q, label=label, page=page, per_page=per_page)
+        return cq.entities(store.conn(), q=q, label=label, page=page, per_page=per_page, feats=store.features())
 
     @app.get("/api/entity", tags=["entities"],
              summary="One entity: mentions per month, quotes, who quotes them, figures they gave, co-occurring")
-    def api_entity(name: str, label: str | None = None) -> dict[str, Any]:
-        e = cq.entity(store.conn(), name, label or None)
+    def api_entity(name: str = Query(description="any of its names: 'Putin' finds Vladimir Putin"),
+                   label: str | None = None) -> dict[str, Any]:
+        e = cq.entity(store.conn(), name, label or None, feats=store.features())
         if e is None:
             raise HTTPException(404, "no such entity")
-        e["events"] = _with_evidence(cq.entity_events(store.conn(), store.features(), name, label or None))
+        e["events"] = _with_evidence(cq.entity_events(store.conn(), store.features(), e["name"], label or None))
         return e
 
     def _quotes(everything: bool = False, **kw: Any) -> dict[str, Any]:
@@ -368,6 +520,7 @@ def create_app(db: str) -> FastAPI:
                    article: int | None = None, sort: QuoteSort = "published",
                    dir: Direction = "desc", page: int = Query(1, ge=1),
                    per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        _api_check(since=since, until=until)
         res = _quotes(speaker=speaker, q=q, kind=kind, site=site, since=since, until=until, article=article,
                       sort=sort, direction=dir, page=page, per_page=per_page)
         for r in res["results"]:
@@ -379,6 +532,7 @@ def create_app(db: str) -> FastAPI:
     def api_quotes_csv(request: Request, speaker: str | None = None, q: str | None = None, kind: str | None = None,
                        site: str | None = None, since: str | None = None, until: str | None = None,
                        article: str | None = None, sort: str = "published", dir: str = "desc") -> StreamingResponse:
+        _api_check(since=since, until=until, article=article)
         res = _quotes(True, speaker=speaker, q=q, kind=kind, site=site, since=since, until=until,
                       article=_opt_int(article), sort=sort, direction=dir)
         base = str(request.base_url).rstrip("/")
@@ -396,6 +550,7 @@ def create_app(db: str) -> FastAPI:
                     sort: FigureSort = "published",
                     dir: Direction = "desc", page: int = Query(1, ge=1),
                     per_page: int = Query(50, ge=1, le=cq.MAX_PER_PAGE)) -> dict[str, Any]:
+        _api_check(since=since, until=until)
         res = _figures(source=source, q=q, unit=unit, site=site, since=since, until=until, min_value=min_value,
                        max_value=max_value, article=article, sort=sort, direction=dir, page=page,
                        per_page=per_page)
@@ -409,6 +564,7 @@ def create_app(db: str) -> FastAPI:
                         site: str | None = None, since: str | None = None, until: str | None = None,
                         min_value: str | None = None, max_value: str | None = None, article: str | None = None,
                         sort: str = "published", dir: str = "desc") -> StreamingResponse:
+        _api_check(since=since, until=until, min_value=min_value, max_value=max_value, article=article)
         res = _figures(True, source=source, q=q, unit=unit, site=site, since=since, until=until,
                        min_value=_opt_float(min_value), max_value=_opt_float(max_value),
                        article=_opt_int(article), sort=sort, direction=dir)
@@ -466,6 +622,7 @@ def create_app(db: str) -> FastAPI:
     def api_events_csv(request: Request, category: str | None = None, actor: str | None = None,
                        country: str | None = None, article: str | None = None, story: str | None = None,
                        entity: str | None = None) -> StreamingResponse:
+        _api_check(article=article, story=story)
         res = cq.events(store.conn(), store.features(), everything=True,
                         **_event_filters(category, actor, country, _opt_int(article), _opt_int(story), entity))
         _with_evidence(res, str(request.base_url).rstrip("/"))
@@ -496,21 +653,25 @@ def create_app(db: str) -> FastAPI:
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, q: str = "", site: str = "", since: str = "", until: str = "",
                     entity: str = "", speaker: str = "", story: str = "", sort: str = "relevance",
-                    page: int = Query(1, ge=1)) -> HTMLResponse:
+                    page: str = "1") -> HTMLResponse:
         conn = store.conn()
         feats = store.features()
+        notes: list[str] = []
         filters = _nonempty(q=q.strip(), site=site, since=since, until=until, entity=entity, speaker=speaker,
                             story=story, sort=sort if sort != "relevance" else "")
-        res = cq.search(conn, feats, q, site=site or None, since=since or None, until=until or None,
-                        entity=entity or None, speaker=speaker or None, story=_opt_int(story), sort=sort,
-                        page=page)
+        res = cq.search(conn, feats, q, site=site or None, since=_date_param(since, "from", notes),
+                        until=_date_param(until, "to", notes), entity=entity or None, speaker=speaker or None,
+                        story=_int_param(story, "story", notes), sort=sort, page=_page_param(page, notes))
+        if res["plain"]:
+            notes.append(f"‘{_show(res['query'])}’ is not valid search syntax (quotes, AND, OR, NOT, prefix*): "
+                         "it was searched as plain words.")
         stats = cq.counts(conn) if not filters else None
         # the places of the articles on this page of results
         found = cq.places_of_articles(conn, feats, [r["id"] for r in res["results"]], limit=200)
         place_map = maps.map_svg(maps.points_from(found), label=f"Map of the {len(found)} places named in these "
                                  "results", map_id="results-map") if found else None
         return page_(request, "search.html", res=res, filters=filters, form=dict(q=q, site=site, since=since,
-                     until=until, entity=entity, speaker=speaker, story=story, sort=sort),
+                     until=until, entity=entity, speaker=speaker, story=story, sort=sort), notes=notes,
                      sites=cq.sites(conn), stats=stats, sorts=cq.SEARCH_SORTS, places=found, place_map=place_map)
 
     page_ = page  # the route above shadows the name ``page`` with its parameter
@@ -530,16 +691,19 @@ def create_app(db: str) -> FastAPI:
                     place_map=place_map)
 
     @app.get("/entities", response_class=HTMLResponse, include_in_schema=False)
-    def entities_page(request: Request, q: str = "", label: str = "", page: int = Query(1, ge=1)) -> HTMLResponse:
-        res = cq.entities(store.conn(), q=q or None, label=label or None, page=page)
+    def entities_page(request: Request, q: str = "", label: str = "", page: str = "1") -> HTMLResponse:
+        notes: list[str] = []
+        res = cq.entities(store.conn(), q=q or None, label=label or None, page=_page_param(page, notes),
+                          feats=store.features())
         return page_(request, "entities.html", res=res, form={"q": q, "label": label},
-                     filters=_nonempty(q=q, label=label))
+                     filters=_nonempty(q=q, label=label), notes=notes)
 
     @app.get("/entity", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(request: Request, name: str = "", label: str = "") -> HTMLResponse:
-        e = cq.entity(store.conn(), name, label or None) if name else None
+        e = cq.entity(store.conn(), name, label or None, feats=store.features()) if name.strip() else None
         if e is None:
             raise HTTPException(404, "no such entity")
+        name = e["name"]
         ep = cq.entity_places(store.conn(), store.features(), name, label or None, [a["id"] for a in e["articles"]])
         what = "where it is" if ep["is_place"] else "places named in its articles"
         one = ep["results"][0]["feature_code"] if ep["is_place"] and len(ep["results"]) == 1 else None
@@ -552,30 +716,37 @@ def create_app(db: str) -> FastAPI:
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
     def quotes_page(request: Request, speaker: str = "", q: str = "", kind: str = "", site: str = "",
                     since: str = "", until: str = "", article: str = "", sort: str = "published", dir: str = "desc",
-                    page: int = Query(1, ge=1)) -> HTMLResponse:
+                    page: str = "1") -> HTMLResponse:
+        notes: list[str] = []
         res = _quotes(speaker=speaker or None, q=q or None, kind=kind or None, site=site or None,
-                      since=since or None, until=until or None, article=_opt_int(article), sort=sort,
-                      direction=dir, page=page)
+                      since=_date_param(since, "from", notes), until=_date_param(until, "to", notes),
+                      article=_int_param(article, "article", notes), sort=sort, direction=dir,
+                      page=_page_param(page, notes))
         filters = _nonempty(speaker=speaker, q=q, kind=kind, site=site, since=since, until=until, article=article)
-        return page_(request, "quotes.html", res=res, filters=filters, form=dict(filters),
+        return page_(request, "quotes.html", res=res, filters=filters, form=dict(filters), notes=notes,
                      sorted_by={"sort": res["sort"], "dir": res["dir"]})
 
     @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
     def figures_page(request: Request, source: str = "", q: str = "", unit: str = "", site: str = "",
                      since: str = "", until: str = "", min_value: str = "", max_value: str = "", article: str = "",
-                     sort: str = "published", dir: str = "desc", page: int = Query(1, ge=1)) -> HTMLResponse:
+                     sort: str = "published", dir: str = "desc", page: str = "1") -> HTMLResponse:
+        notes: list[str] = []
         res = _figures(source=source or None, q=q or None, unit=unit or None, site=site or None,
-                       since=since or None, until=until or None, min_value=_opt_float(min_value),
-                       max_value=_opt_float(max_value), article=_opt_int(article), sort=sort, direction=dir,
-                       page=page)
+                       since=_date_param(since, "from", notes), until=_date_param(until, "to", notes),
+                       min_value=_float_param(min_value, "minimum value", notes),
+                       max_value=_float_param(max_value, "maximum value", notes),
+                       article=_int_param(article, "article", notes), sort=sort, direction=dir,
+                       page=_page_param(page, notes))
         filters = _nonempty(source=source, q=q, unit=unit, site=site, since=since, until=until,
                             min_value=min_value, max_value=max_value, article=article)
-        return page_(request, "figures.html", res=res, filters=filters, form=dict(filters),
+        return page_(request, "figures.html", res=res, filters=filters, form=dict(filters), notes=notes,
                      units=cq.units(store.conn()), sorted_by={"sort": res["sort"], "dir": res["dir"]})
 
     @app.get("/places", response_class=HTMLResponse, include_in_schema=False)
     def places_page(request: Request, country: str = "", q: str = "", page: str = "1") -> HTMLResponse:
         conn, feats = store.conn(), store.features()
+        notes: list[str] = []
+        page = str(_page_param(page, notes))
         code = cq.country_code(country) if country else None
         top = cq.places(conn, feats, country=country or None, q=q or None, everything=True, limit=maps.MAX_POINTS)
         if top["total"] <= len(top["results"]):  # every place is in the map's list: the table is a slice of it
@@ -589,25 +760,28 @@ def create_app(db: str) -> FastAPI:
                                  map_id="places-map") if top["results"] else None
         filters = _nonempty(country=country, q=q)
         return page_(request, "places.html", res=res, place_map=place_map, filters=filters,
-                     form={"country": code or country, "q": q}, countries=cq.place_countries(conn, feats),
+                     form={"country": code or country, "q": q}, countries=cq.place_countries(conn, feats), notes=notes,
                      bad_country=bool(country) and code is None)
 
     @app.get("/place/{key:path}", response_class=HTMLResponse, include_in_schema=False)
     def place_page(request: Request, key: str, page: str = "1") -> HTMLResponse:
-        p = cq.place(store.conn(), store.features(), key, page=_opt_int(page) or 1)
+        notes: list[str] = []
+        p = cq.place(store.conn(), store.features(), key, page=_page_param(page, notes))
         if p is None:
             raise HTTPException(404, "no such place")
         info = p["place"]
         place_map = maps.map_svg(maps.points_from([info]), map_id="place-map", span=maps.min_span(info["feature_code"]),
                                  label=f"Map: where {info['name']} is")
-        return page_(request, "place.html", p=p, pl=info, place_map=place_map, filters={})
+        return page_(request, "place.html", p=p, pl=info, place_map=place_map, filters={}, notes=notes)
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request, category: str = "", actor: str = "", country: str = "", article: str = "",
                     story: str = "", entity: str = "", page: str = "1") -> HTMLResponse:
         conn, feats = store.conn(), store.features()
-        filters = _event_filters(category, actor, country, _opt_int(article), _opt_int(story), entity)
-        res = cq.events(conn, feats, page=_opt_int(page) or 1, **filters)
+        notes: list[str] = []
+        filters = _event_filters(category, actor, country, _int_param(article, "article", notes),
+                                 _int_param(story, "story", notes), entity)
+        res = cq.events(conn, feats, page=_page_param(page, notes), **filters)
         found = cq.event_places(conn, feats, limit=maps.MAX_POINTS, **filters)
         event_map = maps.map_svg(maps.points_from(found, "events", "event"), map_id="events-map",
                                  label=f"Map of where these {res['total']} events happened") if found else None
@@ -615,16 +789,19 @@ def create_app(db: str) -> FastAPI:
         return page_(request, "events.html", res=res, event_map=event_map, event_places=found, filters=shown,
                      form={"category": res["category"] or category, "actor": actor,
                            "country": res["country"] or country},
-                     categories=cq.event_categories(conn, feats),
+                     categories=cq.event_categories(conn, feats), notes=notes,
                      bad_category=bool(category) and not res["category"],
                      bad_country=bool(country) and not res["country"])
 
     @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, page: int = Query(1, ge=1), min: int = Query(2, ge=1)) -> HTMLResponse:
-        res = cq.stories(store.conn(), store.features(), page=page, min_articles=min)
+    def stories_page(request: Request, page: str = "1", min: str = "2") -> HTMLResponse:
+        notes: list[str] = []
+        least = _int_param(min, "least articles", notes)
+        least = 2 if least is None else max(1, least)
+        res = cq.stories(store.conn(), store.features(), page=_page_param(page, notes), min_articles=least)
         for s in res["results"]:
             s["strip"] = time_strip(s["timeline"])
-        return page_(request, "stories.html", res=res, filters={"min": min} if min != 2 else {})
+        return page_(request, "stories.html", res=res, filters={"min": least} if least != 2 else {}, notes=notes)
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: int) -> HTMLResponse:

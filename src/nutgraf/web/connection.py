@@ -120,6 +120,7 @@ class Features:
     places: bool = False  # the place tables of schema 4: ``places`` (mentions), ``article_places``
     events: bool = False  # the ``events`` table of schema 5
     event_clusters: bool = False  # a corpus pass's ``event_cluster_members(cluster_id, event_id, article_id)``
+    registry: bool = False  # the entity registry: ``entity_registry`` (referents) and ``entity_links``
 
     @property
     def has_stories(self) -> bool:
@@ -135,7 +136,7 @@ class Features:
 _MEMBER_TABLES = (("corpus_articles", "article_id"), ("articles", "id"), ("story_articles", "article_id"),
                   ("article_stories", "article_id"), ("story_members", "article_id"))
 _FEATURE_TABLES = tuple(t for t, _ in _MEMBER_TABLES) + ("stories", "places", "article_places", "events",
-                                                          "event_cluster_members")
+                                                          "event_cluster_members", "entity_registry", "entity_links")
 # what the web reads of the place tables (a store older than schema 4 has neither)
 _PLACE_COLUMNS = {"places": frozenset({"article_id", "start", "end", "geonames_id", "name", "lat", "lon", "kind"}),
                   "article_places": frozenset({"article_id", "place_key", "geonames_id", "name", "lat", "lon",
@@ -148,6 +149,9 @@ _EVENT_COLUMNS = frozenset({"id", "article_id", "start", "end", "text", "sentenc
                             "target_country", "target_sector", "place_start", "place_end", "place_name",
                             "place_geonames_id", "place_lat", "place_lon", "place_country_code", "date_value"})
 _CLUSTER_COLUMNS = frozenset({"cluster_id", "event_id", "article_id"})
+# what the web reads of the entity registry (a corpus pass: one row per referent across articles)
+_REGISTRY_COLUMNS = {"entity_registry": frozenset({"id", "name", "label", "aliases", "articles", "mentions"}),
+                     "entity_links": frozenset({"entity_id", "registry_id", "article_id"})}
 
 # The columns of the tables and views named in the array ``?``, in the schema the store's
 # tables are in.  From the catalog, not from ``PRAGMA table_info`` on the store's connection,
@@ -187,6 +191,7 @@ def detect_features(conn: Conn) -> Features:
     has_events = _EVENT_COLUMNS <= columns.get("events", frozenset())
     return Features(syndication=synd, syndication_columns=synd_cols, story=story, stories=has_stories,
                     places=has_places, events=has_events,
+                    registry=all(need <= columns.get(t, frozenset()) for t, need in _REGISTRY_COLUMNS.items()),
                     event_clusters=has_events and _CLUSTER_COLUMNS <= columns.get("event_cluster_members", frozenset()))
 
 

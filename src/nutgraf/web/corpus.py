@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nutgraf.store.postgres import TS_CONFIG, article_fts, tsquery, with_fts_vector
@@ -57,10 +58,25 @@ def _fts_safe(query: str) -> str:
     return " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
 
 
-def _page_args(page: int, per_page: int) -> tuple[int, int, int]:
-    page = max(1, int(page))
-    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-    return page, per_page, (page - 1) * per_page
+# NUL and the other C0 controls (but tab and line breaks) end or break an FTS5 query, and
+# PostgreSQL refuses NUL in any text: a query is searched without them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str:
+    """``value`` without control characters (each one a space), stripped."""
+    return _CONTROL.sub(" ", value or "").strip()
+
+
+def in_int64(value: Any) -> bool:
+    """Whether ``value`` is an integer a database column can hold (SQLite's and PostgreSQL's
+    integers are 64-bit: a bigger one raises rather than matching nothing)."""
+    return isinstance(value, int) and -_INT64 - 1 <= value <= _INT64
+
+
+def _page_args(page: Any, per_page: Any, total: int) -> tuple[int, int, int]:
+    """(page, per_page, offset): the page clamped into 1..pages once the total is known."""
+    return _clamped_page(page, per_page, total)
 
 
 def _date_filters(where: list[str], args: list[Any], since: str | None, until: str | None,
@@ -124,29 +140,38 @@ def _search_filters(d: Dialect, feats: Features, site: str | None, since: str | 
     if speaker:
         where.append(f"EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND {d.contains('q.speaker')})")
         args.append(_like(speaker))
-    if story is not None and feats.has_stories:
-        where.append(f"a.id IN (SELECT article_id FROM ({feats.story_members()}) AS sm WHERE story_id = ?)")
-        args.append(story)
+    if story is not None:
+        if feats.has_stories and in_int64(story):
+            where.append(f"a.id IN (SELECT article_id FROM ({feats.story_members()}) AS sm WHERE story_id = ?)")
+            args.append(story)
+        else:  # no such story: nothing is in it
+            where.append("1 = 0")
     return where, args
 
 
 def _sqlite_hits(conn: sqlite3.Connection, query: str, where: list[str], args: list[Any], order: str,
-                 per_page: int, offset: int) -> tuple[int, list[Any]]:
-    """(total, the page's rows) for an FTS5 query; one that is not FTS5 syntax (a stray quote,
-    "U.S.") searches its words as they are."""
+                 page: Any, per_page: Any) -> tuple[int, list[Any], int, int, bool]:
+    """(total, the page's rows, page, per_page, plain) for an FTS5 query, the page clamped into
+    1..pages; one that is not FTS5 syntax (a stray quote, "U.S.", a lone AND) searches its words
+    as they are (``plain``), and one that fails even so matches nothing."""
     base = ("FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
             + "".join(f" AND {w}" for w in where))
     sql = (f"SELECT {_SEARCH_COLS}, highlight(articles_fts, 0, '{HL_OPEN}', '{HL_CLOSE}') AS title_hl,"
            f" snippet(articles_fts, 1, '{HL_OPEN}', '{HL_CLOSE}', ' … ', 24) AS snippet,"
            f" bm25(articles_fts, 4.0, 1.0) AS score {base} ORDER BY {order} LIMIT ? OFFSET ?")
-    used = query
+    used, plain = query, False
     try:
         total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
     except sqlite3.OperationalError:
-        used = _fts_safe(query)
-        total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
+        used, plain = _fts_safe(query), True
+        try:
+            total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
+        except sqlite3.OperationalError:  # not even as words (nothing left to search for)
+            page, per_page, _ = _page_args(page, per_page, 0)
+            return 0, [], page, per_page, True
+    page, per_page, offset = _page_args(page, per_page, total)
     rows = conn.execute(sql, [used, *args, per_page, offset]).fetchall() if total else []
-    return total, rows
+    return total, rows, page, per_page, plain
 
 
 def _pg_hits(conn: PgConnection, query: str, where: list[str], args: list[Any], order: str, per_page: int,
@@ -187,24 +212,33 @@ def search(conn: Conn, feats: Features, q: str | None = None, *, site: str | Non
            speaker: str | None = None, story: int | None = None, sort: str = "relevance", page: int = 1,
            per_page: int = PER_PAGE) -> dict[str, Any]:
     """Articles matching an FTS5 query and filters, with highlighted snippets.  ``snippet`` and
-    ``title_hl`` carry HL_OPEN/HL_CLOSE around matched words."""
-    page, per_page, offset = _page_args(page, per_page)
+    ``title_hl`` carry HL_OPEN/HL_CLOSE around matched words.  The page is clamped into
+    1..pages; ``plain`` says the query was not search syntax and was searched as plain words."""
     where, args = _search_filters(dialect(conn), feats, site, since, until, entity, speaker, story)
-    query = (q or "").strip()
+    query = clean_text(q)
+    plain = False
     if query:
         if sort not in SEARCH_SORTS:
             sort = "relevance"
         if isinstance(conn, sqlite3.Connection):
             order = _ORDER_DATE.get(sort, "score")
-            total, rows = _sqlite_hits(conn, query, where, args, order, per_page, offset)
+            total, rows, page, per_page, plain = _sqlite_hits(conn, query, where, args, order, page, per_page)
         else:  # equal scores by id: PostgreSQL keeps no order among equal keys from one run to the next
             order = _ORDER_DATE.get(sort, "score, a.id")
+            plain = _pg_plain(query)
+            # a first try at the page asked for (capped, so its offset fits a bigint), then
+            # the last page when that was past it
+            page, per_page, offset = _clamped_page(page, per_page, _INT64 // MAX_PER_PAGE // 2 * MAX_PER_PAGE)
             total, rows = _pg_hits(conn, query, where, args, order, per_page, offset)
+            if not rows and total:
+                page, per_page, offset = _page_args(page, per_page, total)
+                total, rows = _pg_hits(conn, query, where, args, order, per_page, offset)
     else:
         if sort == "relevance" or sort not in SEARCH_SORTS:
             sort = "newest"
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total = conn.execute(f"SELECT count(*) FROM articles a{clause}", args).fetchone()[0]
+        page, per_page, offset = _page_args(page, per_page, total)
         rows = conn.execute(
             f"SELECT {_SEARCH_COLS}, a.title AS title_hl, substr(a.text, 1, 240) AS snippet, NULL AS score"
             f" FROM articles a{clause} ORDER BY {_ORDER_DATE[sort]} LIMIT ? OFFSET ?",
@@ -216,7 +250,20 @@ def search(conn: Conn, feats: Features, q: str | None = None, *, site: str | Non
             d["snippet"] = d["snippet"].rstrip() + " …"
         results.append(d)
     return {"query": query, "total": total, "page": page, "per_page": per_page, "sort": sort,
-            "pages": max(1, -(-total // per_page)), "results": results}
+            "pages": max(1, -(-total // per_page)), "plain": plain, "results": results}
+
+
+def _pg_plain(query: str) -> bool:
+    """Whether PostgreSQL's search reads ``query`` as plain words (it is not search syntax)."""
+    from nutgraf.store import postgres
+
+    try:
+        postgres._fts_query(query)
+    except postgres._QueryError:
+        return True
+    except Exception:  # noqa: BLE001 - only a hint for the page
+        return False
+    return False
 
 
 # --------------------------------------------------------------------------- articles
@@ -229,6 +276,8 @@ _ARTICLE_COLUMNS = ", ".join(f"a.{c}" for c in (
 
 
 def article(conn: Conn, feats: Features, article_id: int) -> dict[str, Any] | None:
+    if not in_int64(article_id):
+        return None
     row = conn.execute(
         # the article's columns by name: a.* would also fetch PostgreSQL's stored search vector
         f"SELECT {_ARTICLE_COLUMNS}, c.url AS capture_url, c.content_type, c.size, c.fetched_at, c.origin_kind,"
@@ -319,10 +368,126 @@ def story_of(conn: Conn, feats: Features, article_id: int) -> int | None:
 # --------------------------------------------------------------------------- entities
 
 
-def entities(conn: Conn, q: str | None = None, label: str | None = None, page: int = 1,
-             per_page: int = 50) -> dict[str, Any]:
-    page, per_page, offset = _page_args(page, per_page)
+@dataclass(frozen=True)
+class EntityMatch:
+    """How an entity page finds its rows: ``name`` to show (the registry's fullest form when
+    the store has a registry), ``cond`` SQL over ``entities e`` with its ``args``, and the
+    ``names`` its article entities go by (for quotes and figures, matched by name)."""
+
+    name: str
+    cond: str
+    args: tuple[Any, ...]
+    names: tuple[str, ...]
+
+
+def _json_in(conn: Conn, table: str, key: str, name: str, label: str | None) -> list[tuple[Any, str]]:
+    """(``key``, name) of ``table``'s rows (``entity_registry`` or ``entities``) whose JSON
+    ``aliases`` hold ``name`` exactly (a LIKE finds candidates, the JSON decides)."""
     d = dialect(conn)
+    sql = f"SELECT {key}, name, aliases FROM {table} WHERE {d.contains('aliases', 'aliases')}"
+    args: list[Any] = [_like(json.dumps(name, ensure_ascii=False)), _like(json.dumps(name))]
+    if label:
+        sql += " AND label = ?"
+        args.append(label)
+    out = []
+    for k, n, raw in conn.execute(sql + " LIMIT 500", args):
+        if name in _loads(raw, []):
+            out.append((k, n))
+    return out
+
+
+def _registry_ids(conn: Conn, name: str, label: str | None) -> list[int]:
+    """The registry entries ``name`` is: by their name, by an article entity of that name
+    linked to them, else by an alias (theirs, or an article entity's)."""
+    lab = " AND label = ?" if label else ""
+    one = [name, label] if label else [name]
+    ids = [r[0] for r in conn.execute(f"SELECT id FROM entity_registry WHERE name = ?{lab}", one)]
+    if ids:
+        return ids
+    ids = [r[0] for r in conn.execute(
+        "SELECT DISTINCT l.registry_id FROM entities e JOIN entity_links l ON l.entity_id = e.id"
+        f" WHERE e.name = ?{lab.replace('label', 'e.label')}", one)]
+    if ids:
+        return ids
+    ids = [k for k, _ in _json_in(conn, "entity_registry", "id", name, label)]
+    if ids:
+        return ids
+    ents = [k for k, _ in _json_in(conn, "entities", "id", name, label)][:200]
+    if ents:
+        ids = [r[0] for r in conn.execute(
+            f"SELECT DISTINCT registry_id FROM entity_links WHERE entity_id IN ({','.join('?' * len(ents))})", ents)]
+        if ids:
+            return ids
+    return _registry_resolve(conn, name, label)
+
+
+def _registry_resolve(conn: Conn, name: str, label: str | None) -> list[int]:
+    """The registry entry ``name`` would join, as the registry itself reads names ('U.S.' is
+    'united states', a bare surname the one person of the corpus with it); a person first."""
+    try:  # imported here: the corpus package, only for names found no other way
+        from nutgraf.corpus import registry
+    except Exception:  # noqa: BLE001 - a lookup the pages can do without
+        return []
+    labels = [label] if label else ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"]
+    for lab in labels:
+        try:
+            rid = registry.resolve(conn, name, lab)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a registry of another make: no such entry
+            return []
+        if rid is not None:
+            return [rid]
+    # a spelling the registry has not seen but reads as one it has ('U.S.' for 'U.S')
+    chars = [c for c in name if c.isalnum()]
+    if not 1 <= len(chars) <= 60:
+        return []
+    sql = f"SELECT id, label, aliases FROM entity_registry WHERE aliases {dialect(conn).like} ?"
+    args: list[Any] = ["%" + "%".join(chars) + "%"]
+    if label:
+        sql += " AND label = ?"
+        args.append(label)
+    for rid, lab, raw in conn.execute(sql + " ORDER BY articles DESC, id LIMIT 500", args):
+        want = registry.normalise(name, lab)
+        if want and any(isinstance(a, str) and registry.normalise(a, lab) == want for a in _loads(raw, [])):
+            return [rid]
+    return []
+
+
+def entity_match(conn: Conn, feats: Features | None, name: str, label: str | None = None) -> EntityMatch | None:
+    """The entity ``name`` (with ``label``) is, found by any of its names: with a registry,
+    every article entity linked to the registry entries it names ('Putin' finds 'Vladimir
+    Putin'); without one, the entities of that name, else those that give it as an alias.
+    None when nothing goes by that name."""
+    name = clean_text(name)
+    if not name or len(name) > 1000:
+        return None
+    lab = " AND e.label = ?" if label else ""
+    tail: tuple[Any, ...] = (label,) if label else ()
+    if feats is not None and feats.registry:
+        rids = sorted(set(_registry_ids(conn, name, label)))[:50]
+        if rids:
+            cond = (f"e.id IN (SELECT entity_id FROM entity_links WHERE registry_id IN ({','.join('?' * len(rids))}))"
+                    + lab)
+            args = (*rids, *tail)
+            names = [r[0] for r in conn.execute(f"SELECT DISTINCT e.name FROM entities e WHERE {cond} LIMIT 100",
+                                                args)]
+            best = conn.execute(f"SELECT name FROM entity_registry WHERE id IN ({','.join('?' * len(rids))})"
+                                f" ORDER BY articles DESC, id LIMIT 1", rids).fetchone()
+            shown = name if best is None else best[0]
+            return EntityMatch(shown, cond, args, tuple(dict.fromkeys([shown, *names])))
+    if conn.execute(f"SELECT 1 FROM entities e WHERE e.name = ?{lab} LIMIT 1", (name, *tail)).fetchone() is None:
+        found = list(dict.fromkeys(n for _, n in _json_in(conn, "entities", "id", name, label)))[:50]
+        if found:
+            cond = f"e.name IN ({','.join('?' * len(found))})" + lab
+            return EntityMatch(found[0], cond, (*found, *tail), tuple(found))
+    return EntityMatch(name, "e.name = ?" + lab, (name, *tail), (name,))
+
+
+def entities(conn: Conn, q: str | None = None, label: str | None = None, page: Any = 1,
+             per_page: Any = 50, feats: Features | None = None) -> dict[str, Any]:
+    """Entities by number of articles: one row per registry entry ('US', 'U.S.' and 'United
+    States' are one) when the store has a registry, else one per name and label."""
+    d = dialect(conn)
+    q = clean_text(q) or None
     where, args = [], []
     if q:
         where.append(d.contains("name", "aliases"))
@@ -330,17 +495,32 @@ def entities(conn: Conn, q: str | None = None, label: str | None = None, page: i
     if label:
         where.append("label = ?")
         args.append(label)
-    clause = (" WHERE " + " AND ".join(where)) if where else ""
-    total = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM entities{clause} GROUP BY name, label) AS g",
-                         args).fetchone()[0]
-    # CAST: PostgreSQL's sum of integers is a numeric (a Decimal), SQLite's an integer
-    rows = conn.execute(
-        f"SELECT name, label, count(DISTINCT article_id) AS articles, CAST(sum(mentions) AS BIGINT) AS mentions"
-        f" FROM entities{clause} GROUP BY name, label ORDER BY articles DESC, mentions DESC,"
-        f" {d.ordered('name')}, {d.ordered('label')} LIMIT ? OFFSET ?", [*args, per_page, offset]).fetchall()
-    labels = [r[0] for r in conn.execute(f"SELECT label FROM entities GROUP BY label ORDER BY {d.ordered('label')}")]
+    use_registry = feats is not None and feats.registry and conn.execute(
+        "SELECT 1 FROM entity_registry WHERE articles > 0 LIMIT 1").fetchone() is not None
+    if use_registry:
+        clause = " WHERE " + " AND ".join(["articles > 0", *where])
+        total = conn.execute(f"SELECT count(*) FROM entity_registry{clause}", args).fetchone()[0]
+        page, per_page, offset = _page_args(page, per_page, total)
+        rows = conn.execute(
+            f"SELECT id, name, label, articles, CAST(mentions AS BIGINT) AS mentions FROM entity_registry{clause}"
+            f" ORDER BY articles DESC, mentions DESC, {d.ordered('name')}, {d.ordered('label')}, id LIMIT ? OFFSET ?",
+            [*args, per_page, offset]).fetchall()
+        labels = [r[0] for r in conn.execute(
+            f"SELECT label FROM entity_registry WHERE articles > 0 GROUP BY label ORDER BY {d.ordered('label')}")]
+    else:
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        total = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM entities{clause} GROUP BY name, label) AS g",
+                             args).fetchone()[0]
+        page, per_page, offset = _page_args(page, per_page, total)
+        # CAST: PostgreSQL's sum of integers is a numeric (a Decimal), SQLite's an integer
+        rows = conn.execute(
+            f"SELECT name, label, count(DISTINCT article_id) AS articles, CAST(sum(mentions) AS BIGINT) AS mentions"
+            f" FROM entities{clause} GROUP BY name, label ORDER BY articles DESC, mentions DESC,"
+            f" {d.ordered('name')}, {d.ordered('label')} LIMIT ? OFFSET ?", [*args, per_page, offset]).fetchall()
+        labels = [r[0] for r in conn.execute(
+            f"SELECT label FROM entities GROUP BY label ORDER BY {d.ordered('label')}")]
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
-            "labels": labels, "results": [dict(r) for r in rows]}
+            "labels": labels, "registry": bool(use_registry), "results": [dict(r) for r in rows]}
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -355,31 +535,35 @@ def _months(first: str, last: str) -> list[str]:
     return out
 
 
-def entity(conn: Conn, name: str, label: str | None = None, limit: int = 200) -> dict[str, Any] | None:
+def entity(conn: Conn, name: str, label: str | None = None, limit: int = 200,
+           feats: Features | None = None) -> dict[str, Any] | None:
+    """One entity, found by any of its names (``entity_match``): its types, aliases, mentions
+    per month, articles, quotes, who quotes it, the figures it gave and who it is seen with."""
     d = dialect(conn)
-    args: list[Any] = [name]
-    lab = ""
-    if label:
-        lab = " AND e.label = ?"
-        args.append(label)
+    m = entity_match(conn, feats, name, label)
+    if m is None:
+        return None
+    cond, args = m.cond, list(m.args)
+    names = list(m.names)
+    by_name = f"IN ({','.join('?' * len(names))})"
     labels = [dict(r) for r in conn.execute(
-        f"SELECT e.label, count(DISTINCT e.article_id) AS articles FROM entities e WHERE e.name = ?{lab}"
+        f"SELECT e.label, count(DISTINCT e.article_id) AS articles FROM entities e WHERE {cond}"
         f" GROUP BY e.label ORDER BY articles DESC, {d.ordered('e.label')}", args)]
-    quotes_n = conn.execute("SELECT count(*) FROM quotes WHERE speaker = ?", (name,)).fetchone()[0]
-    amounts_n = conn.execute("SELECT count(*) FROM amounts WHERE source = ?", (name,)).fetchone()[0]
+    quotes_n = conn.execute(f"SELECT count(*) FROM quotes WHERE speaker {by_name}", names).fetchone()[0]
+    amounts_n = conn.execute(f"SELECT count(*) FROM amounts WHERE source {by_name}", names).fetchone()[0]
     if not labels and not quotes_n and not amounts_n:
         return None
     aliases: dict[str, int] = {}
-    for (raw,) in conn.execute(f"SELECT e.aliases FROM entities e WHERE e.name = ?{lab}", args):
-        for a in _loads(raw, []):
-            if isinstance(a, str):
+    for n, raw in conn.execute(f"SELECT e.name, e.aliases FROM entities e WHERE {cond}", args):
+        for a in [n, *_loads(raw, [])]:
+            if isinstance(a, str) and a != m.name:
                 aliases[a] = aliases.get(a, 0) + 1
     # mentions over time, by month of publication
     by_month: dict[str, list[int]] = {}
     undated = 0
     for pub, n in conn.execute(
             f"SELECT a.published, e.mentions FROM entities e JOIN articles a ON a.id = e.article_id"
-            f" WHERE e.name = ?{lab}", args):
+            f" WHERE {cond}", args):
         if pub and len(pub) >= 7 and pub[:4].isdigit() and pub[5:7].isdigit():
             slot = by_month.setdefault(pub[:7], [0, 0])
             slot[0] += n
@@ -392,32 +576,36 @@ def entity(conn: Conn, name: str, label: str | None = None, limit: int = 200) ->
         for month in _months(keys[0], keys[-1]):
             mentions, arts = by_month.get(month, [0, 0])
             timeline.append({"month": month, "mentions": mentions, "articles": arts})
+    # one row per article (an article may hold two entities of the referent: 'US' and 'America')
     articles = [dict(r) for r in conn.execute(
-        f"SELECT a.id, a.title, a.published, a.site_name, a.url, e.mentions FROM entities e"
-        f" JOIN articles a ON a.id = e.article_id WHERE e.name = ?{lab}"
-        f" ORDER BY a.published IS NULL, a.published DESC, a.id, e.id LIMIT ?", [*args, limit])]
+        f"SELECT a.id, a.title, a.published, a.site_name, a.url, CAST(sum(e.mentions) AS BIGINT) AS mentions"
+        f" FROM entities e JOIN articles a ON a.id = e.article_id WHERE {cond}"
+        f" GROUP BY a.id, a.title, a.published, a.site_name, a.url"
+        f" ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT ?", [*args, limit])]
     said = [dict(r) for r in conn.execute(
         "SELECT quote_id, article_id, title, published, site_name, kind, cue, quote, start, \"end\""
-        " FROM quotes_with_speakers WHERE speaker = ? ORDER BY published IS NULL, published DESC, quote_id LIMIT ?",
-        (name, limit))]
+        f" FROM quotes_with_speakers WHERE speaker {by_name}"
+        " ORDER BY published IS NULL, published DESC, quote_id LIMIT ?", [*names, limit])]
     site = "coalesce(site_name, '(unknown site)')"
     quoted_by = [dict(r) for r in conn.execute(
         f"SELECT {site} AS site_name, count(*) AS quotes, count(DISTINCT article_id) AS articles"
-        f" FROM quotes_with_speakers WHERE speaker = ? GROUP BY {site} ORDER BY quotes DESC, {d.ordered(site)}"
-        " LIMIT 50", (name,))]
+        f" FROM quotes_with_speakers WHERE speaker {by_name} GROUP BY {site} ORDER BY quotes DESC, {d.ordered(site)}"
+        " LIMIT 50", names)]
     figures = [dict(r) for r in conn.execute(
         "SELECT amount_id, article_id, title, published, site_name, amount, value, unit, object, per,"
-        " approximate, start, \"end\" FROM amounts_with_sources WHERE source = ?"
-        " ORDER BY published IS NULL, published DESC, amount_id LIMIT ?", (name, limit))]
+        f" approximate, start, \"end\" FROM amounts_with_sources WHERE source {by_name}"
+        " ORDER BY published IS NULL, published DESC, amount_id LIMIT ?", [*names, limit])]
     with_ = [dict(r) for r in conn.execute(
         f"SELECT e2.name, e2.label, count(DISTINCT e2.article_id) AS articles FROM entities e"
-        f" JOIN entities e2 ON e2.article_id = e.article_id AND e2.name != e.name"
-        f" WHERE e.name = ?{lab} GROUP BY e2.name, e2.label"
-        f" ORDER BY articles DESC, {d.ordered('e2.name')}, {d.ordered('e2.label')} LIMIT 30", args)]
+        f" JOIN entities e2 ON e2.article_id = e.article_id AND e2.name NOT {by_name}"
+        f" WHERE {cond} GROUP BY e2.name, e2.label"
+        f" ORDER BY articles DESC, {d.ordered('e2.name')}, {d.ordered('e2.label')} LIMIT 30", [*names, *args])]
+    articles_total = conn.execute(f"SELECT count(DISTINCT e.article_id) FROM entities e WHERE {cond}",
+                                  args).fetchone()[0]
     return {
-        "name": name, "label": label, "labels": labels,
+        "name": m.name, "asked": name if name != m.name else None, "label": label, "labels": labels,
         "aliases": [a for a, _ in sorted(aliases.items(), key=lambda kv: (-kv[1], kv[0]))][:30],
-        "articles_total": sum(x["articles"] for x in labels),
+        "articles_total": articles_total,
         "mentions_total": sum(t["mentions"] for t in timeline) + undated, "undated_mentions": undated,
         "timeline": timeline, "articles": articles, "said": said, "said_total": quotes_n,
         "quoted_by": quoted_by, "figures": figures, "figures_total": amounts_n, "seen_with": with_,
@@ -459,8 +647,8 @@ def quotes(conn: Conn, *, speaker: str | None = None, q: str | None = None, kind
         args.append(kind)
     _site_filter(d, where, args, site, ("site_name", "url"))
     if article is not None:
-        where.append("article_id = ?")
-        args.append(article)
+        where.append("article_id = ?" if in_int64(article) else "1 = 0")
+        args += [article] if in_int64(article) else []
     _date_filters(where, args, since, until, col="published")
     return _table(conn, "quotes_with_speakers", where, args, QUOTE_SORTS, sort, direction, "quote_id",
                   page, per_page, everything)
@@ -490,8 +678,8 @@ def figures(conn: Conn, *, source: str | None = None, q: str | None = None, unit
         where.append("value <= ?")
         args.append(max_value)
     if article is not None:
-        where.append("article_id = ?")
-        args.append(article)
+        where.append("article_id = ?" if in_int64(article) else "1 = 0")
+        args += [article] if in_int64(article) else []
     _date_filters(where, args, since, until, col="published")
     return _table(conn, "amounts_with_sources", where, args, FIGURE_SORTS, sort, direction, "amount_id",
                   page, per_page, everything)
@@ -501,11 +689,11 @@ def _table(conn: Conn, view: str, where: list[str], args: list[Any], sorts: dict
            sort: str, direction: str, tie: str, page: int, per_page: int, everything: bool) -> dict[str, Any]:
     sort, direction, order = _order(dialect(conn), sorts, sort, direction, tie)
     clause = (" WHERE " + " AND ".join(where)) if where else ""
+    total = conn.execute(f"SELECT count(*) FROM {view}{clause}", args).fetchone()[0]
     if everything:
         page, per_page, offset = 1, CSV_MAX_ROWS, 0
     else:
-        page, per_page, offset = _page_args(page, per_page)
-    total = conn.execute(f"SELECT count(*) FROM {view}{clause}", args).fetchone()[0]
+        page, per_page, offset = _page_args(page, per_page, total)
     rows = conn.execute(f"SELECT * FROM {view}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
                         [*args, per_page, offset])
     return {"total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
@@ -540,6 +728,8 @@ def any_stories(conn: Conn) -> bool:
 
 
 def story_summary(conn: Conn, feats: Features, story_id: Any) -> dict[str, Any] | None:
+    if not in_int64(story_id):
+        return None
     row = conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     members = f"({_story_articles_sql(feats)})"
     stats = conn.execute(
@@ -559,10 +749,11 @@ def stories(conn: Conn, feats: Features, page: int = 1, per_page: int = 20,
     if not feats.has_stories:
         return {"available": False, "total": 0, "page": 1, "per_page": per_page, "pages": 1, "results": [],
                 "min_articles": min_articles}
-    page, per_page, offset = _page_args(page, per_page)
+    min_articles = max(1, min(int(min_articles), _INT64))
     members = f"({_story_articles_sql(feats)})"
     total = conn.execute(f"SELECT count(*) FROM (SELECT story_id FROM {members} AS m GROUP BY story_id"
                          " HAVING count(*) >= ?) AS s", (min_articles,)).fetchone()[0]
+    page, per_page, offset = _page_args(page, per_page, total)
     # undated stories last: SQLite's DESC puts NULLs there, PostgreSQL's first unless told
     rows = conn.execute(
         f"SELECT m.story_id, count(*) AS n, min(a.published) AS first, max(a.published) AS last"
@@ -582,7 +773,7 @@ def stories(conn: Conn, feats: Features, page: int = 1, per_page: int = 20,
 
 
 def story(conn: Conn, feats: Features, story_id: int) -> dict[str, Any] | None:
-    if not feats.has_stories:
+    if not feats.has_stories or not in_int64(story_id):
         return None
     summary = story_summary(conn, feats, story_id)
     if summary is None:
@@ -761,14 +952,11 @@ def entity_places(conn: Conn, feats: Features, name: str, label: str | None,
                   article_ids: list[int]) -> dict[str, Any]:
     """An entity's places: when its mentions are place mentions, the places they resolved to
     (``is_place``); otherwise the places named in ``article_ids`` (its listed articles)."""
-    if not feats.places:
+    m = entity_match(conn, feats, name, label)
+    if not feats.places or m is None:
         return {"is_place": False, "results": []}
     d = dialect(conn)
-    args: list[Any] = [name]
-    lab = ""
-    if label:
-        lab = " AND e.label = ?"
-        args.append(label)
+    args: list[Any] = list(m.args)
     key = "CASE WHEN p.geonames_id IS NOT NULL THEN CAST(p.geonames_id AS TEXT) ELSE 'name:' || p.name END"
     rows = conn.execute(
         f"SELECT x.place_key, max(x.geonames_id) AS geonames_id, max(x.name) AS name, max(x.lat) AS lat,"
@@ -778,7 +966,7 @@ def entity_places(conn: Conn, feats: Features, name: str, label: str | None,
         f" (SELECT {key} AS place_key, p.article_id, p.geonames_id, p.name, p.lat, p.lon, p.country_code,"
         " p.country_fips, p.admin1, p.admin1_name, p.feature_code"
         " FROM entities e JOIN places p ON p.article_id = e.article_id AND p.entity_id = e.id"
-        f" WHERE e.name = ?{lab}) AS x GROUP BY x.place_key"
+        f" WHERE {m.cond}) AS x GROUP BY x.place_key"
         f" ORDER BY articles DESC, mentions DESC, {d.ordered('x.place_key')} LIMIT 10", args).fetchall()
     if rows:
         return {"is_place": True, "results": [_place_row(r) for r in rows]}
@@ -1052,9 +1240,13 @@ def _event_where(conn: Conn, feats: Features, *, category: str | None = None, ac
         else:
             where.append("1 = 0")
     if entity:
-        sub = "SELECT id FROM entities WHERE name = ?" + (" AND label = ?" if label else "")
-        where.append(f"(ev.source_entity_id IN ({sub}) OR ev.target_entity_id IN ({sub}))")
-        args += [entity, label] * 2 if label else [entity, entity]
+        m = entity_match(conn, feats, entity, label)
+        if m is None:
+            where.append("1 = 0")
+        else:
+            sub = f"SELECT e.id FROM entities e WHERE {m.cond}"
+            where.append(f"(ev.source_entity_id IN ({sub}) OR ev.target_entity_id IN ({sub}))")
+            args += [*m.args, *m.args]
     return where, args
 
 
@@ -1135,11 +1327,10 @@ def entity_events(conn: Conn, feats: Features, name: str, label: str | None = No
     """An entity's events in time order (the event's date, else its article's): ``role`` is
     ``source`` where it acted, ``target`` where it was acted on (``both`` for itself)."""
     empty: dict[str, Any] = {"total": 0, "as_source": 0, "as_target": 0, "results": []}
-    if not feats.events:
+    m = entity_match(conn, feats, name, label) if feats.events else None
+    if m is None:
         return empty
-    ids = {r[0] for r in conn.execute(
-        "SELECT id FROM entities WHERE name = ?" + (" AND label = ?" if label else ""),
-        [name, label] if label else [name])}
+    ids = {r[0] for r in conn.execute(f"SELECT e.id FROM entities e WHERE {m.cond}", m.args)}
     if not ids:
         return empty
     where, args = _event_where(conn, feats, entity=name, label=label)
@@ -1148,8 +1339,8 @@ def entity_events(conn: Conn, feats: Features, name: str, label: str | None = No
     for e in rows:
         src, tgt = e["source_entity_id"] in ids, e["target_entity_id"] in ids
         e["role"] = "both" if src and tgt else "source" if src else "target"
-    sub = "SELECT id FROM entities WHERE name = ?" + (" AND label = ?" if label else "")
-    one = [name, label] if label else [name]
+    sub = f"SELECT e.id FROM entities e WHERE {m.cond}"
+    one = list(m.args)
     return {"total": total, "results": rows,
             "as_source": conn.execute(f"SELECT count(*) FROM events ev WHERE ev.source_entity_id IN ({sub})",
                                       one).fetchone()[0],

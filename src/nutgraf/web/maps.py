@@ -358,11 +358,16 @@ def map_svg(points: Sequence[MapPoint], *, width: int = 720, label: str = "Map o
     if note:
         captions.append(note)
     if dropped > 0:
-        captions.append(f"{dropped} place(s) without a usable point are not drawn.")
+        captions.append(f"{_n(dropped, 'place')} without a usable point {'is' if dropped == 1 else 'are'} not drawn.")
     if captions:
         out.append(f'<figcaption class="map-note">{escape(" ".join(captions))}</figcaption>')
     out.append("</figure>")
     return Markup("".join(out))
+
+
+def _n(n: Any, noun: str) -> str:
+    """``1 mention``, ``3 mentions``."""
+    return f"{n} {noun}{'' if str(n) == '1' else 's'}"
 
 
 def points_from(rows: Sequence[dict[str, Any]], count_key: str = "mentions", noun: str = "mention") -> list[MapPoint]:
@@ -380,12 +385,12 @@ def points_from(rows: Sequence[dict[str, Any]], count_key: str = "mentions", nou
         bits = [str(r.get("name") or r["key"])]
         if where:
             bits.append(f"({where})")
-        counts = f"{r.get(count_key) or 0} {noun}(s)"
+        counts = _n(r.get(count_key) or 0, noun)
         if r.get("articles") is not None:
-            counts += f" in {r['articles']} article(s)"
+            counts += f" in {_n(r['articles'], 'article')}"
         events = int(r.get("events") or 0)
         if events and count_key != "events":
-            counts += f", {events} event(s) there"
+            counts += f", {_n(events, 'event')} there"
         pts.append(MapPoint(key=str(r["key"]), name=str(r.get("name") or r["key"]), lon=lon, lat=lat, count=count,
                             title=" ".join(bits) + " — " + counts, href=place_href(r["key"]), events=events))
     return pts
