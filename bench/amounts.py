@@ -1,6 +1,7 @@
 """Amounts: nutgraf beside quantulum3 on NewsQuant, and amounts with their reporter on the seed.
 
-    python bench/amounts.py [--data ../shared/data] [--no-anchor] [--show value|unit|fp]
+    python bench/amounts.py [--data ../shared/data] [--no-anchor] [--show fn|fp|unit|all]
+                            [--show-half tune|check|all]
 
 NewsQuant dev (295 sentences, 461 gold quantities; BENCHMARKS.md §4).  The metric, the same
 for every tool, per sentence:
@@ -24,6 +25,11 @@ for every tool, per sentence:
 - value+concept: a value pair where the gold ``referred_concepts`` (split on commas and
   spaces, lower-cased) share at least one word with the prediction's ``object``; a gold
   concept of '-' matches only an empty object.  quantulum3 has no concept (n/a).
+
+Halves (``bench/halves.py``): each sentence falls in the tuning or the check half by a hash
+of its text (the set has no ids).  Both halves are scored and printed, for quantulum3 too;
+rules are tuned on the tuning half only (``--show`` prints its misses), and a change is kept
+only when the check half does not drop.
 
 Seed article (``seed/000_*.txt``, gold amounts A1-A5): nutgraf runs on the raw file text,
 parsed directly, so spans are offsets into the file and the gold's 'amounts_excluded'
@@ -52,7 +58,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from halves import HALVES, half  # noqa: E402
 from nutgraf.facts.amounts import find_amounts  # noqa: E402
 from nutgraf.facts.entities import EntityIndex, find_entities  # noqa: E402
 from nutgraf.facts.nlp import blas_threads, load  # noqa: E402
@@ -330,6 +338,9 @@ def main() -> None:
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--no-anchor", action="store_true", help="skip quantulum3")
     ap.add_argument("--show", choices=["fn", "fp", "unit", "all"], help="print nutgraf's misses")
+    ap.add_argument("--show-half", choices=["tune", "check", "all"], default="tune",
+                    help="whose misses --show prints: tune only (the default), so that "
+                         "the check half stays unread while tuning")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "amounts.json"))
     args = ap.parse_args()
     data = Path(args.data)
@@ -340,9 +351,19 @@ def main() -> None:
 
     load()  # the model load is not part of the per-sentence time
     preds, total, amount_time = run_nutgraf(texts)
-    results = {"newsquant": {"sentences": len(texts), "tools": {}}}
+    # the tuning and check halves, by a hash of each sentence (NewsQuant has no ids: the
+    # sentence text is the id, so a repeated sentence always falls in the same half)
+    halves = [half(t) for t in texts]
+    results = {"newsquant": {"sentences": len(texts), "tools": {},
+                             "halves": {h: {"sentences": halves.count(h), "tools": {}}
+                                        for h in HALVES}}}
     ours = score(list(zip(gold, preds)))
     misses = ours.pop("_misses")
+    by_half_misses = {}
+    for h in HALVES:
+        sub = score([(g, p) for g, p, hh in zip(gold, preds, halves) if hh == h])
+        by_half_misses[h] = sub.pop("_misses")
+        results["newsquant"]["halves"][h]["tools"]["nutgraf"] = sub
     ours["sentences_per_s"] = round(len(texts) / total, 1)
     ours["sentences_per_s_entities_and_amounts_only"] = round(len(texts) / amount_time, 1)
     results["newsquant"]["tools"]["nutgraf"] = ours
@@ -357,27 +378,40 @@ def main() -> None:
             theirs["value+concept"] = None
             theirs["sentences_per_s"] = round(len(texts) / qtime, 1)
             results["newsquant"]["tools"]["quantulum3"] = theirs
+            for h in HALVES:
+                sub = score([(g, p) for g, p, hh in zip(gold, qpreds, halves) if hh == h])
+                sub.pop("_misses")
+                sub["value+concept"] = None
+                results["newsquant"]["halves"][h]["tools"]["quantulum3"] = sub
     results["newsquant"]["anchors_published"] = {
         "CQE": {"value": 0.920, "value+unit": 0.856, "value+concept": 0.570},
         "quantulum3": {"value": 0.730, "value+unit": 0.472},
     }
 
     if args.show:
-        for m in misses:
+        shown = misses if args.show_half == "all" else by_half_misses[args.show_half]
+        for m in shown:
             if args.show in ("all", m[0]):
                 print(m[0], json.dumps(m[1:], default=str)[:300])
 
     seed = run_seed(data)
     results["seed"] = seed
 
-    print(f"NewsQuant dev: {len(texts)} sentences, {ours['gold']} gold quantities")
-    print(f"{'tool':<12}{'pred':>6}{'val P':>8}{'val R':>8}{'val F1':>8}{'+unit F1':>10}"
-          f"{'+concept':>10}{'sent/s':>9}")
+    print(f"NewsQuant dev: {len(texts)} sentences, {ours['gold']} gold quantities; halves "
+          + ", ".join(f"{h} {results['newsquant']['halves'][h]['sentences']} sentences / "
+                      f"{next(iter(results['newsquant']['halves'][h]['tools'].values()))['gold']}"
+                      " gold" for h in HALVES))
+    print(f"{'tool':<12}{'half':<7}{'pred':>6}{'val P':>8}{'val R':>8}{'val F1':>8}"
+          f"{'+unit F1':>10}{'+concept':>10}{'sent/s':>9}")
     for name, r in results["newsquant"]["tools"].items():
-        concept = r["value+concept"]["F1"] if r["value+concept"] else float("nan")
-        print(f"{name:<12}{r['predicted']:>6}{r['value']['P']:>8.3f}{r['value']['R']:>8.3f}"
-              f"{r['value']['F1']:>8.3f}{r['value+unit']['F1']:>10.3f}{concept:>10.3f}"
-              f"{r['sentences_per_s']:>9.1f}")
+        rows = [("all", r)] + [(h, results["newsquant"]["halves"][h]["tools"][name])
+                               for h in HALVES]
+        for label, x in rows:
+            concept = x["value+concept"]["F1"] if x["value+concept"] else float("nan")
+            speed = f"{r['sentences_per_s']:>9.1f}" if label == "all" else ""
+            print(f"{name:<12}{label:<7}{x['predicted']:>6}{x['value']['P']:>8.3f}"
+                  f"{x['value']['R']:>8.3f}{x['value']['F1']:>8.3f}"
+                  f"{x['value+unit']['F1']:>10.3f}{concept:>10.3f}{speed}")
     print(f"seed: value F1 {seed['value']['F1']:.3f}, value+source F1 "
           f"{seed['value+source']['F1']:.3f}, checks {seed['checks']}, "
           f"excluded emitted {seed['excluded_emitted']}")
