@@ -12,7 +12,17 @@ site), with a new headline, and extracted again.  Copies come in kinds:
 - ``sentence``: one sentence replaced;
 - ``paragraph``: one paragraph dropped;
 - ``credit``: a wire dateline and 'Reporting by ...; Editing by ... (Reuters)' added;
-- ``mixed``: a changed sentence, a dropped paragraph and a credit together.
+- ``mixed``: a changed sentence, a dropped paragraph and a credit together;
+- ``trimmed``: a local paper running the top of the story (the first 30-50% of its
+  paragraphs, at least 50 words) plus a paragraph of its own (after it, or for one in three
+  before it) and its site's own tagline paragraph (the same on every page of that site: a
+  boilerplate paragraph shared by unrelated stories, which must not merge them);
+- ``text``: a plain-text dump of the story (``text/plain``, extracted as a text scrape) with a
+  headline, a wire byline ('By JANE DOE / Associated Press') and a wire dateline
+  ('WASHINGTON (AP) — ') on its first paragraph.
+
+The trimmed copies and text dumps are planted with a random generator of their own, after the
+others, so the corpus of the first five kinds is the one earlier runs measured.
 
 Truth: an original and its copies form one group; everything else is a group of one.
 Measured, in the same run:
@@ -25,7 +35,10 @@ Measured, in the same run:
   the same verification as nutgraf.
 
 Pairwise precision and recall (over all pairs of documents in one predicted group vs one
-true group); false merges between documents of one site (same host: the original
+true group), overall, per copy kind (the pairs with a copy of that kind in them) and on the
+tuning and check halves (``bench/halves.py``, by the original's id: a story and its copies
+are on one half); the ``copy_kind`` nutgraf marked on each planted copy against the kind
+planted (trimmed should read trimmed; the others full or rewritten); false merges between documents of one site (same host: the original
 corpus' sites and each planted site's pages); and documents/s of the MinHash step
 (normalise, shingle, signature, band keys) on one core, single-threaded, for rensa (one
 document at a time, as at ingest, and in bulk) and datasketch.  Figures go to
@@ -61,6 +74,9 @@ from nutgraf.model import Article  # noqa: E402
 from nutgraf.sources.capture import Capture, Origin  # noqa: E402
 from nutgraf.store import open_store  # noqa: E402
 
+sys.path.insert(0, str(BENCH))
+from halves import HALVES, half  # noqa: E402
+
 SITES = {
     "daily-planet.example": (
         "<nav class='top'><a href='/'>Daily Planet</a> <a href='/news'>News</a> <a href='/world'>World</a> "
@@ -90,6 +106,33 @@ SITES = {
         "<footer>Valley News, 12 Main Street. Tips? Email news@valley.example. &copy; 2024</footer>"),
 }
 KINDS = ("template", "sentence", "paragraph", "credit", "mixed")
+ALL_KINDS = KINDS + ("trimmed", "text")
+TAGLINES = {
+    "daily-planet.example": "The Daily Planet adds local reporting to wire stories; send news tips to our "
+                            "newsroom through the contact form on our website.",
+    "morning-herald.example": "This article was edited for length by the Morning Herald and includes "
+                              "additional reporting from our own staff in the region.",
+    "wirefeed.example": "WireFeed republishes stories from its partner agencies under licence; some "
+                        "passages may have been shortened for our readers.",
+    "valley-news.example": "Valley News is a member of the regional press council and follows its code of "
+                           "practice on accuracy, fairness and corrections.",
+}
+LOCAL_SENTENCES = (
+    "Residents of {town} said the news was discussed at the weekly market on {day}.",
+    "The {town} council is expected to consider its own response at a meeting next month.",
+    "Local business owners in {town} told the paper they were watching the situation closely.",
+    "A spokesperson for the {town} district office said no local schools would be affected.",
+    "Several families in {town} have relatives who could be affected, a community leader said.",
+    "The regional transport authority said services through {town} would run as normal on {day}.",
+    "Police in {town} said they had received no reports of incidents linked to the events.",
+    "The mayor of {town} urged residents to rely on official information and to check on neighbours.",
+)
+TOWNS = ("Millbrook", "Ashford", "Cedar Falls", "Harlow", "Pinecrest", "Riverton", "Oakdale", "Westfield",
+         "Elmira", "Kingsport", "Brightwater", "Stonebridge")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+WIRES = (("AP", "Associated Press", "WASHINGTON (AP) \u2014 "), ("Reuters", "Reuters", "LONDON (Reuters) - "),
+         ("AFP", "AFP", "PARIS (AFP) - "))
+BYLINES = ("JANE DOE", "MARCO ROSSI", "AMINA YUSUF", "PETER NORDSTROM", "LI WEI")
 REPLACEMENT = ("A spokesperson declined to comment on the details when contacted by telephone on Thursday "
                "afternoon.")
 
@@ -120,6 +163,31 @@ def edit(text: str, kind: str, rng: random.Random) -> str:
         paras.append("(Reporting by Jane Doe in London; Additional reporting by Ivan Petrov; "
                      "Editing by Mark Heinrich) (Reuters)")
     return "\n\n".join(paras)
+
+
+def local_paragraph(rng: random.Random) -> str:
+    town, day = rng.choice(TOWNS), rng.choice(DAYS)
+    return " ".join(t.format(town=town, day=day) for t in rng.sample(LOCAL_SENTENCES, rng.choice((2, 3))))
+
+
+def trimmed(text: str, site: str, rng: random.Random) -> str | None:
+    """The first 30-50% of the paragraphs (at least 50 words), a local paragraph and the
+    site's tagline; None when the story is too short for that."""
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    k = max(1, round(len(paras) * rng.uniform(0.3, 0.5)))
+    if len(paras) < 3 or len(" ".join(paras[:k]).split()) < 50:
+        return None
+    top = paras[:k]
+    out = [local_paragraph(rng)] + top if rng.random() < 1 / 3 else top + [local_paragraph(rng)]
+    return "\n\n".join(out + [TAGLINES[site]])
+
+
+def text_dump(text: str, title: str | None, rng: random.Random) -> str:
+    """A plain-text copy: headline, wire byline, wire dateline on the first paragraph."""
+    _service, name, dateline = rng.choice(WIRES)
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    paras[0] = dateline + paras[0]
+    return "\n\n".join([title or "Untitled", f"By {rng.choice(BYLINES)}\n{name}"] + paras) + "\n"
 
 
 def headline(title: str | None, rng: random.Random) -> str:
@@ -164,11 +232,39 @@ def build(data: Path, sample: int, seed: int) -> tuple[list[dict], dict]:
         url = f"https://{site}/own-{d['key'][:12]}"
         copies.append({"key": f"{d['key']}~site", "url": url, "host": site, "group": d["key"], "kind": "template",
                        "article": nutgraf.extract(raw, url=url), "raw": raw})
+    # trimmed local republications and plain-text dumps, with a generator of their own (the
+    # copies above stay the ones earlier runs measured): each sampled story gets a trimmed copy
+    # on one site and every other one a text dump; plus each site's own unrelated pages
+    # carrying its tagline paragraph, as its trimmed copies do
+    rng2 = random.Random(seed + 1)
+    for n, d in enumerate(chosen):
+        a = d["article"]
+        site = rng2.choice(sites)
+        text = trimmed(a.text, site, rng2)
+        if text is not None:
+            raw = page(site, headline(a.title, rng2), text).encode()
+            url = f"https://{site}/local-{d['key'][:12]}"
+            copies.append({"key": f"{d['key']}~trim", "url": url, "host": site, "group": d["key"],
+                           "kind": "trimmed", "article": nutgraf.extract(raw, url=url), "raw": raw})
+        if n % 2 == 0:
+            raw = text_dump(a.text, a.title, rng2).encode()
+            url = f"https://feeds.example/dump/{d['key'][:12]}.txt"
+            copies.append({"key": f"{d['key']}~text", "url": url, "host": "feeds.example", "group": d["key"],
+                           "kind": "text", "article": nutgraf.extract(raw, url=url, content_type="text/plain"),
+                           "raw": raw, "content_type": "text/plain"})
+    for i, d in enumerate(rng2.sample(others, min(40, len(others)))):
+        site = sites[i % len(sites)]
+        paras = [p for p in d["article"].text.split("\n\n") if p.strip()]
+        text = "\n\n".join(paras + [TAGLINES[site]])
+        raw = page(site, d["article"].title or "Story", text).encode()
+        url = f"https://{site}/tagged-{d['key'][:12]}"
+        copies.append({"key": f"{d['key']}~tagged", "url": url, "host": site, "group": d["key"],
+                       "kind": "template", "article": nutgraf.extract(raw, url=url), "raw": raw})
     all_docs = docs + copies
     rng.shuffle(all_docs)
     info = {"originals": len(docs), "eligible": len(eligible), "sampled": len(chosen), "copies": len(copies),
             "documents": len(all_docs),
-            "copies_by_kind": {k: sum(1 for c in copies if c["kind"] == k) for k in KINDS}}
+            "copies_by_kind": {k: sum(1 for c in copies if c["kind"] == k) for k in ALL_KINDS}}
     return all_docs, info
 
 
@@ -179,6 +275,13 @@ def pairs_of(groups: dict[int, object]) -> set[tuple[int, int]]:
     return {p for members in by.values() for p in combinations(sorted(members), 2)}
 
 
+def _pr(truth: set, got: set) -> dict:
+    tp = len(truth & got)
+    return {"precision": round(tp / len(got), 4) if got else 1.0,
+            "recall": round(tp / len(truth), 4) if truth else 1.0, "true_pairs": len(truth),
+            "predicted_pairs": len(got)}
+
+
 def score(pred: dict[int, object], docs: list[dict]) -> dict:
     truth = pairs_of({i: d["group"] for i, d in enumerate(docs)})
     got = pairs_of(pred)
@@ -186,24 +289,55 @@ def score(pred: dict[int, object], docs: list[dict]) -> dict:
     fp = got - truth
     same_site = [p for p in fp if docs[p[0]]["host"] == docs[p[1]]["host"]]
     missed = truth - got
+
+    def kind_pairs(pairs: set, k: str) -> set:
+        return {p for p in pairs if k in (docs[p[0]]["kind"], docs[p[1]]["kind"])}
+
+    def half_pairs(pairs: set, h: str) -> set:
+        # a pair is on the half of its first document's story (a true pair: both on one half)
+        return {p for p in pairs if half(docs[p[0]]["group"]) == h}
+
+    by_kind = {k: _pr(kind_pairs(truth, k), kind_pairs(got, k)) for k in ALL_KINDS}
+    halves = {h: dict(_pr(half_pairs(truth, h), half_pairs(got, h)),
+                      by_kind={k: _pr(kind_pairs(half_pairs(truth, h), k), kind_pairs(half_pairs(got, h), k))
+                               for k in ALL_KINDS})
+              for h in HALVES}
     return {"true_pairs": len(truth), "predicted_pairs": len(got), "tp": tp,
             "precision": round(tp / len(got), 4) if got else 1.0,
             "recall": round(tp / len(truth), 4) if truth else 1.0,
             "false_pairs": len(fp), "same_site_false_merges": len(same_site),
+            "by_kind": by_kind, "halves": halves,
             "false_examples": [[docs[a]["url"], docs[b]["url"]] for a, b in sorted(fp)[:5]],
             "missed_by_kind": {k: sum(1 for a, b in missed if k in (docs[a]["kind"], docs[b]["kind"]))
-                               for k in KINDS},
+                               for k in ALL_KINDS},
             "missed_examples": [[docs[a]["url"], docs[b]["url"]] for a, b in sorted(missed)[:5]]}
 
 
-def run_nutgraf(docs: list[dict]) -> tuple[dict[int, int], float]:
+def kinds_marked(marks: dict[int, str | None], groups: dict[int, int], docs: list[dict]) -> dict:
+    """The copy_kind nutgraf marked on each planted copy that joined its story's group, by
+    the kind planted."""
+    out: dict[str, dict[str, int]] = {}
+    sizes: dict[int, int] = {}
+    for g in groups.values():
+        sizes[g] = sizes.get(g, 0) + 1
+    for i, d in enumerate(docs):
+        if "~" not in d["key"] or d["key"].endswith(("~site", "~tagged")):
+            continue
+        row = out.setdefault(d["kind"], {})
+        mark = marks.get(i) or ("original" if sizes[groups[i]] > 1 else "alone")
+        row[mark] = row.get(mark, 0) + 1
+    return out
+
+
+def run_nutgraf(docs: list[dict]) -> tuple[dict[int, int], float, dict[int, str | None]]:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.db")
         ids = {}
         t_pass = 0.0
         for i, d in enumerate(docs):
             a: Article = d["article"]
-            cap = Capture(data=d["raw"], origin=Origin("file", d["key"]), content_type="text/html", url=d["url"])
+            cap = Capture(data=d["raw"], origin=Origin("file", d["key"]),
+                          content_type=d.get("content_type", "text/html"), url=d["url"])
             aid = store.add_article(cap, a, version="bench", settings_hash="bench")
             t0 = time.perf_counter()
             with store.transaction() as con:
@@ -211,8 +345,10 @@ def run_nutgraf(docs: list[dict]) -> tuple[dict[int, int], float]:
             t_pass += time.perf_counter() - t0
             ids[i] = aid
         groups = dict(store.conn.execute("SELECT article_id, syndication_group FROM corpus_articles"))
+        kinds = dict(store.conn.execute("SELECT article_id, copy_kind FROM corpus_articles"))
         store.close()
-    return {i: groups[aid] for i, aid in ids.items()}, len(docs) / t_pass
+    return ({i: groups[aid] for i, aid in ids.items()}, len(docs) / t_pass,
+            {i: kinds[aid] for i, aid in ids.items()})
 
 
 def union(n: int, pairs) -> dict[int, int]:
@@ -281,12 +417,19 @@ def _identity(x):
 
 
 def minhash_rensa_one(texts: list[str]) -> None:
-    """The ingest path: one document at a time (words, shingles, signature, band keys)."""
+    """The whole-text MinHash step, one document at a time (words, shingles, signature, band
+    keys): the anchor measured since the first version of this bench."""
     h = dedup.hasher()
     for t in texts:
         _, sh = dedup.text_shingles(t)
         if len(sh):
             h.band_keys(h.signature(sh))
+
+
+def minhash_rensa_one_with_leads(texts: list[str]) -> None:
+    """The ingest path now: the whole-text keys and the lead windows' keys."""
+    for t in texts:
+        dedup.index_keys(t)
 
 
 def minhash_rensa_bulk(texts: list[str]) -> None:
@@ -343,9 +486,10 @@ def main() -> None:
     print(f"corpus: {info['documents']} documents ({info['originals']} originals, {info['copies']} planted "
           f"copies of {info['sampled']}), mean {info['mean_words']} words; built in {info['build_s']}s")
 
-    pred, store_rate = run_nutgraf(docs)
+    pred, store_rate, marks = run_nutgraf(docs)
     nut = score(pred, docs)
     nut["store_pass_docs_per_s"] = round(store_rate)
+    nut["copy_kind_marked"] = kinds_marked(marks, pred, docs)
     shingle_sets = [dedup.unique(dedup.text_shingles(t)[1]) for t in texts]
     ds_raw, ds_verified = run_datasketch(docs, shingle_sets)
     ds = score(ds_verified, docs)
@@ -353,6 +497,7 @@ def main() -> None:
 
     speed = timed_all({
         "rensa_one_at_a_time": minhash_rensa_one,
+        "rensa_one_at_a_time_with_leads": minhash_rensa_one_with_leads,
         "rensa_bulk": minhash_rensa_bulk,
         "datasketch": minhash_datasketch,
         "datasketch_string_shingles": minhash_datasketch_strings,
@@ -362,14 +507,19 @@ def main() -> None:
         "corpus": info,
         "parameters": {"num_perm": dedup.NUM_PERM, "bands": dedup.BANDS, "rows": dedup.ROWS,
                        "shingle_words": dedup.SHINGLE, "jaccard_min": dedup.JACCARD_MIN,
-                       "containment_min": dedup.CONTAINMENT_MIN, "min_words": dedup.MIN_WORDS},
+                       "containment_min": dedup.CONTAINMENT_MIN, "min_words": dedup.MIN_WORDS,
+                       "lead_words": dedup.LEAD_WORDS, "lead_perm": dedup.LEAD_PERM, "lead_bands": dedup.LEAD_BANDS,
+                       "partial_min": dedup.PARTIAL_MIN, "lead_in_min": dedup.LEAD_IN_MIN,
+                       "full_min": dedup.FULL_MIN},
         "nutgraf": nut,
         "datasketch_lsh_verified": ds,
         "datasketch_lsh_raw_candidates": ds_raw_s,
         "minhash_docs_per_s_one_core": speed,
-        "bar": {"precision": 0.95, "recall": 0.95, "same_site_false_merges": 0, "docs_per_s": 5000},
+        "bar": {"precision": 0.98, "recall": 0.95, "same_site_false_merges": 0, "docs_per_s": 5000,
+                "note": "precision and recall overall, on each half and for the trimmed and text kinds"},
     }
-    figures["bar"]["met"] = (nut["precision"] >= 0.95 and nut["recall"] >= 0.95 and
+    checks = [nut] + list(nut["halves"].values()) + [nut["by_kind"]["trimmed"], nut["by_kind"]["text"]]
+    figures["bar"]["met"] = (all(r["precision"] >= 0.98 and r["recall"] >= 0.95 for r in checks) and
                              nut["same_site_false_merges"] == 0 and speed["rensa_one_at_a_time"]["median"] >= 5000)
     print(f"{'':34}{'precision':>10}{'recall':>8}{'pairs':>7}{'false':>7}{'same-site':>10}")
     for name, r in (("nutgraf (rensa, SQLite bands)", nut), ("datasketch LSH + verification", ds),
@@ -377,6 +527,13 @@ def main() -> None:
         print(f"{name:34}{r['precision']:>10.4f}{r['recall']:>8.4f}{r['predicted_pairs']:>7}{r['false_pairs']:>7}"
               f"{r['same_site_false_merges']:>10}")
     print(f"missed pairs by copy kind (nutgraf): {nut['missed_by_kind']}")
+    print(f"{'nutgraf pairwise P / R':34}" + "".join(f"{k:>18}" for k in ("all",) + ALL_KINDS))
+    for h in ("all",) + HALVES:
+        r = nut if h == "all" else nut["halves"][h]
+        cells = [f"{r['precision']:.3f}/{r['recall']:.3f}"] + [
+            f"{r['by_kind'][k]['precision']:.3f}/{r['by_kind'][k]['recall']:.3f}" for k in ALL_KINDS]
+        print(f"{h:34}" + "".join(f"{c:>18}" for c in cells))
+    print(f"copy_kind marked, by kind planted: {nut['copy_kind_marked']}")
     print("MinHash step, documents/s on one core (best / median of 7 rounds): "
           + ", ".join(f"{k} {v['best']}/{v['median']}" for k, v in speed.items()))
     print(f"store pass (dedup.assign incl. SQLite lookups, verification, inserts): {nut['store_pass_docs_per_s']} docs/s")

@@ -321,14 +321,18 @@ CREATE TABLE IF NOT EXISTS corpus_articles (
     story_id          INTEGER,                    -- stories.id
     story_score       REAL,                       -- cosine with the story when it joined (NULL: started it)
     features          TEXT NOT NULL DEFAULT '{}', -- JSON {feature: weight}: the article's story vector
-    processed_at      TEXT NOT NULL
+    processed_at      TEXT NOT NULL,
+    copy_kind         TEXT                        -- as a copy of original_id: full / trimmed / rewritten (NULL: the original)
 );
 CREATE INDEX IF NOT EXISTS corpus_articles_hash ON corpus_articles(content_hash);
 CREATE INDEX IF NOT EXISTS corpus_articles_group ON corpus_articles(syndication_group);
 CREATE INDEX IF NOT EXISTS corpus_articles_story ON corpus_articles(story_id);
 
--- MinHash LSH: 32 band keys per article (128 permutations, 4 rows a band); candidates of a
--- new article are the articles sharing a key with it.
+-- MinHash LSH: 32 band keys per article (128 permutations, 4 rows a band), and 16 for each of
+-- its lead windows (the first 80 words from its first and its second paragraph; 64
+-- permutations): candidates of a new article are the articles sharing a key with it.  A store
+-- made before the lead keys and corpus_articles.copy_kind gets both from the next writer's
+-- corpus pass (ALTER TABLE ... ADD COLUMN, the lead keys of the articles already seen).
 CREATE TABLE IF NOT EXISTS minhash_bands (
     band_key   INTEGER NOT NULL,                  -- signed 64-bit hash of (band number, its rows)
     article_id INTEGER NOT NULL
