@@ -17,8 +17,12 @@ GeoNames id joins the entry of that id, whatever it is called ('US', 'United Sta
 'America' -> 6252001).  An id not seen before adopts the entry of the same name and label
 when that entry is not already another place, and otherwise starts its own entry, so that
 'Georgia' the country (614540) and 'Georgia' the US state (4197000) stay two referents (the
-second one's ``norm`` carries its id: 'georgia #4197000').  Entities without a resolved place
-(demonyms, containers, older articles) join by name as before.
+second one's ``norm`` carries its id: 'georgia #4197000').  An id's entry met under another
+name takes in the entry of that name made without an id (mentions that did not resolve, in
+earlier articles), unless that entry is another place, and carries the ``norm`` of its fullest
+name ('United States', not 'America' when 'America' came first), so that later unresolved
+'US' or 'U.S.' join it by name.  Entities without a resolved place (demonyms, containers,
+older articles) join by name as before.
 
 Tables: ``entity_registry`` (the referents: ``name`` the fullest form seen, ``aliases``,
 ``articles``, ``mentions``), ``entity_links`` (per-article entity id -> registry id) and
@@ -115,15 +119,56 @@ def _new_entry(con: Connection, name: str, label: str, norm: str, sur: str | Non
         " VALUES (?,?,?,?,?,0,0) RETURNING id", (name, label, norm, sur, "[]")).fetchone()[0]
 
 
+def _merge(con: Connection, src: int, dst: int) -> None:
+    """Entry ``src`` is the referent ``dst``: its links, keys, aliases and counts move there."""
+    con.execute("UPDATE entity_links SET registry_id = ? WHERE registry_id = ?", (dst, src))
+    con.execute("UPDATE quote_clusters SET speaker_key = ?, speaker_id = ? WHERE speaker_key = ?",
+                (f"r:{dst}", dst, f"r:{src}"))
+    for col in ("source_key", "target_key"):
+        con.execute(f"UPDATE event_clusters SET {col} = ? WHERE {col} = ?", (f"r:{dst}", f"r:{src}"))
+    con.execute("UPDATE story_features SET feature = ? WHERE feature = ?", (f"e:{dst}", f"e:{src}"))
+    con.execute("UPDATE registry_geonames SET registry_id = ? WHERE registry_id = ?", (dst, src))
+    row = con.execute("SELECT aliases FROM entity_registry WHERE id = ?", (src,)).fetchone()
+    con.execute("DELETE FROM entity_registry WHERE id = ?", (src,))
+    if row:
+        _add_aliases(con, dst, json.loads(row[0]))
+    _refresh_counts(con, dst)
+    _MERGED.add(dst)
+
+
+# entries that took another one in while the current article was linked: recounted at its end
+_MERGED: set[int] = set()
+
+
+def _is_place_entry(con: Connection, rid: int) -> bool:
+    return con.execute("SELECT 1 FROM registry_geonames WHERE registry_id = ?", (rid,)).fetchone() is not None
+
+
+def _place_seen_as(con: Connection, rid: int, name: str, label: str, norm: str) -> None:
+    """The place entry ``rid`` (a GeoNames id's) met under ``name``: an entry of that name made
+    without a GeoNames id (its mentions did not resolve) is the same place, and merges into it;
+    the entry takes the fullest name, and that name's ``norm`` when no other entry holds it, so
+    that later unresolved mentions ('US', 'U.S.' -> 'united states') join it by name too."""
+    other = con.execute("SELECT id FROM entity_registry WHERE norm = ? AND label = ? AND id <> ?",
+                        (norm, label, rid)).fetchone()
+    if other and not _is_place_entry(con, other[0]):
+        _merge(con, other[0], rid)
+        other = None
+    cur = con.execute("SELECT name, norm FROM entity_registry WHERE id = ?", (rid,)).fetchone()
+    if cur is None or len(name) <= len(cur[0]):
+        return
+    con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
+    if other is None and "#" not in cur[1] and norm != cur[1]:
+        con.execute("UPDATE entity_registry SET norm = ? WHERE id = ?", (norm, rid))
+
+
 def _register_place(con: Connection, name: str, label: str, norm: str, geonames_id: int) -> int:
     """The registry id of a place entity resolved to ``geonames_id`` (see the module notes)."""
-    row = con.execute("SELECT g.registry_id, r.name FROM registry_geonames g JOIN entity_registry r"
+    row = con.execute("SELECT g.registry_id FROM registry_geonames g JOIN entity_registry r"
                       " ON r.id = g.registry_id WHERE g.geonames_id = ?", (geonames_id,)).fetchone()
     if row:
-        rid, cur = row[0], row[1]
-        if len(name) > len(cur):
-            con.execute("UPDATE entity_registry SET name = ? WHERE id = ?", (name, rid))
-        return rid
+        _place_seen_as(con, row[0], name, label, norm)
+        return row[0]
     con.execute("DELETE FROM registry_geonames WHERE geonames_id = ?", (geonames_id,))  # its entry is gone
     row = con.execute("SELECT id, name FROM entity_registry WHERE norm = ? AND label = ?", (norm, label)).fetchone()
     if row and con.execute("SELECT 1 FROM registry_geonames WHERE registry_id = ?", (row[0],)).fetchone():
@@ -167,12 +212,7 @@ def register(con: Connection, name: str, label: str, geonames_id: int | None = N
         lone = con.execute("SELECT id, aliases FROM entity_registry WHERE norm = ? AND label = ?",
                            (sur, label)).fetchone()
         if lone and len(full) == 1 and full[0][0] == rid:
-            con.execute("UPDATE entity_links SET registry_id = ? WHERE registry_id = ?", (rid, lone[0]))
-            con.execute("UPDATE quote_clusters SET speaker_key = ?, speaker_id = ? WHERE speaker_key = ?",
-                        (f"r:{rid}", rid, f"r:{lone[0]}"))
-            con.execute("DELETE FROM entity_registry WHERE id = ?", (lone[0],))
-            _add_aliases(con, rid, json.loads(lone[1]))
-            _refresh_counts(con, rid)
+            _merge(con, lone[0], rid)
     return rid
 
 
@@ -192,6 +232,7 @@ def _place_ids(con: Connection, article_id: int) -> dict[int, int]:
 
 def link_article(con: Connection, article_id: int) -> dict[int, int]:
     """Register every entity of a stored article; returns {entity id: registry id}."""
+    _MERGED.clear()
     out: dict[int, int] = {}
     rows = con.execute("SELECT id, name, label, aliases, mentions FROM entities WHERE article_id = ? ORDER BY id",
                        (article_id,)).fetchall()
@@ -213,6 +254,8 @@ def link_article(con: Connection, article_id: int) -> dict[int, int]:
     # every article must not cost a scan of all its links each time
     con.executemany("UPDATE entity_registry SET articles = articles + 1, mentions = mentions + ? WHERE id = ?",
                     [(m, rid) for rid, m in mentions.items()])
+    for rid in _MERGED:  # counted again from the links: the increment above may count this article twice
+        _refresh_counts(con, rid)
     return out
 
 
