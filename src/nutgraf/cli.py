@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,33 @@ def analyze_input(item: Input, *, url: str | None, content_type: str | None, cle
 # --------------------------------------------------------------------------- output
 
 
+# Control characters that a terminal acts on (ESC sequences, BEL, backspace, carriage
+# return, ...) and lone surrogates (which cannot be encoded).  \t and \n are kept.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _safe_char(m: re.Match[str]) -> str:
+    c = m.group()
+    if c < "\x20":
+        return ""  # never raw in JSON output (json.dumps escapes them): text only, dropped
+    if c < "\ud800":
+        # DEL and C1 controls: json.dumps leaves them raw; an escape keeps JSON exact
+        # and shows them harmlessly in text
+        return f"\\u{ord(c):04x}"
+    return "\ufffd"
+
+
+def _terminal_safe(text: str) -> str:
+    """``text`` without what would let a stored title or error message drive the terminal:
+    C0 controls other than tab and newline are dropped, DEL and C1 controls written as
+    ``\\u00XX`` escapes, lone surrogates as U+FFFD.  The one place output is made safe."""
+    return _UNSAFE.sub(_safe_char, text)
+
+
 def _write(text: str) -> None:
     # sys.stdout is looked up on every call: rich's live display and click's test runner
     # both swap it, and the output must follow.
-    sys.stdout.write(text)
+    sys.stdout.write(_terminal_safe(text))
 
 
 def _record(label: str, article: Article) -> dict[str, Any]:
@@ -304,7 +328,7 @@ def _run(paths: tuple[str, ...], fmt: str, url: str | None, process: Any, *, fac
             if error is not None:
                 failed += 1
                 if fmt == "text":
-                    err.print(f"nutgraf: {label}: {error}", markup=False, soft_wrap=True)
+                    err.print(_terminal_safe(f"nutgraf: {label}: {error}"), markup=False, soft_wrap=True)
                 record: dict[str, Any] = {"path": label, "error": error}
             else:
                 assert article is not None
@@ -449,12 +473,12 @@ def print_ingest_summary(stats: Any, console: Console, db: str) -> None:
         markup=False, highlight=False)
     if stats.reasons:
         for (status, reason), n in stats.reasons.most_common(10):
-            console.print(f"  {status} x{n}: {reason}", markup=False, highlight=False)
+            console.print(_terminal_safe(f"  {status} x{n}: {reason}"), markup=False, highlight=False)
         if len(stats.reasons) > 10:
             console.print(f"  ... and {len(stats.reasons) - 10} other reasons "
                           f"(SELECT status, error, count(*) FROM captures GROUP BY 1, 2)", markup=False)
     for err in stats.source_errors:
-        console.print(f"  source error: {err}", markup=False, highlight=False)
+        console.print(_terminal_safe(f"  source error: {err}"), markup=False, highlight=False)
 
 
 _INGEST_HELP = """Ingest documents into a database: extract each article, find its facts

@@ -25,7 +25,19 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Decoded", "decode_html", "looks_binary", "resolve_label"]
+__all__ = ["Decoded", "decode_html", "looks_binary", "resolve_label", "valid_text"]
+
+# A lone surrogate (from a JSON "\\ud800" escape, a surrogate-escaped file name, a codec
+# such as UTF-7) is a str that cannot be encoded: spaCy, SQLite and stdout all raise on it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8
+    (the same string back when it has none: the common case costs one scan)."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -301,7 +313,14 @@ _WRONG_1252 = re.compile(r"[¹³¿¼¾ªº¥¦¨´¸¯²µ¶¬±\ufffd]|[ðþý�
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> Decoded:
-    """Decode a page's bytes, choosing the charset from BOM, declarations and the bytes."""
+    """Decode a page's bytes, choosing the charset from BOM, declarations and the bytes.
+    The text is always valid Unicode (no lone surrogates, whatever the codec)."""
+    decoded = _decode_html(data, content_type)
+    decoded.text = valid_text(decoded.text)
+    return decoded
+
+
+def _decode_html(data: bytes, content_type: str | None = None) -> Decoded:
     data = bytes(data)
     warnings: list[str] = []
     if not data:

@@ -42,11 +42,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from nutgraf.extract.decode import valid_text
 from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES
 from nutgraf.facts.nlp import blas_threads
 from nutgraf.model import Article, ExtractionError
 from nutgraf.sources import FetchOptions, SourceError, iter_sources
-from nutgraf.sources.capture import Capture, Issue, Known
+from nutgraf.sources.capture import Capture, Issue, Known, safe_label
 from nutgraf.store.sqlite import SQLiteStore, open_store
 
 # HTML captures per task: a pool wants small tasks to share the work evenly; in-process, a
@@ -114,12 +115,25 @@ def _error_text(exc: BaseException) -> str:
 
 
 def _apply_hints(article: Article, capture: Capture) -> None:
+    """The source's metadata where extraction found none.  A ``published`` hint is checked
+    (an ISO-8601 date of a plausible year): a bad one is dropped with a warning instead of
+    becoming the date that date filters match."""
+    from nutgraf.sources.jsonl import check_published
+
     if article.url is None and capture.url:
         article.url = capture.url
     for key in ("title", "published"):
         value = capture.hints.get(key)
-        if value and not getattr(article, key):
-            setattr(article, key, value)
+        if not value or getattr(article, key):
+            continue
+        if key == "published":
+            good = check_published(value)
+            if good is None:
+                shown = value if len(value) <= 60 else value[:59] + "…"
+                article.warnings.append(f"published hint {shown!r} is not an ISO-8601 date; ignored")
+                continue
+            value = good
+        setattr(article, key, value)
 
 
 def _clean_text_group(captures: list[Capture]) -> list[tuple[Capture, Article | None, str | None]]:
@@ -331,7 +345,7 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
     delay = float(os.environ.get(_WRITE_DELAY_ENV) or 0)
     version = _version()
     hashes: dict[str, str] = {}
-    run_id = store.start_run([str(s) for s in sources], workers, version)
+    run_id = store.start_run([safe_label(str(s)) for s in sources], workers, version)
     _corpus_pass(store, stats, None)  # articles an earlier (killed, or older) run left unseen
 
     pending: dict[str, Capture] = {}  # sent to a worker, not yet written
@@ -360,31 +374,51 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
     def corpus_then(con: Any, article_id: int) -> None:
         _corpus_pass_in(con, stats, article_id)
 
+    def record_failure(item: Capture | Issue, exc: Exception) -> None:
+        """A document the store refused: recorded as failed with the reason, and the run goes
+        on.  When even that cannot be written the store itself is broken: the error stands."""
+        reason = valid_text(f"cannot store: {type(exc).__name__}: {exc}")
+        try:
+            if isinstance(item, Issue):
+                store.add_issue(Issue(item.origin, "failed", reason, data=item.data, url=item.url))
+            else:
+                store.add_failure(item, reason)
+        except Exception:  # noqa: BLE001
+            raise exc from None
+        stats.failed += 1
+        stats.note("failed", reason, item.origin.label())
+
     def write(outcomes: list[Outcome]) -> None:
         for o in outcomes:
             capture = pending.pop(o.capture_id)
-            if o.article is not None:
-                if o.mode not in hashes:
-                    hashes[o.mode] = settings_hash(o.mode)
-                if in_transaction:
-                    article_id = store.add_article(capture, o.article, version=version,
-                                                   settings_hash=hashes[o.mode], then=corpus_then)
-                else:
-                    article_id = store.add_article(capture, o.article, version=version,
-                                                   settings_hash=hashes[o.mode])
-                if article_id is None:
-                    stats.unchanged += 1
-                else:
-                    stats.ingested += 1
-                    if not in_transaction:
-                        _corpus_pass(store, stats, article_id)
-            else:
-                store.add_failure(capture, o.error or "unknown error")
-                stats.failed += 1
-                stats.note("failed", o.error or "unknown error", capture.origin.label())
+            try:
+                write_one(o, capture)
+            except Exception as exc:  # noqa: BLE001 - one document, not the run
+                record_failure(capture, exc)
             if delay:
                 time.sleep(delay)
             progress()
+
+    def write_one(o: Outcome, capture: Capture) -> None:
+        if o.article is not None:
+            if o.mode not in hashes:
+                hashes[o.mode] = settings_hash(o.mode)
+            if in_transaction:
+                article_id = store.add_article(capture, o.article, version=version,
+                                               settings_hash=hashes[o.mode], then=corpus_then)
+            else:
+                article_id = store.add_article(capture, o.article, version=version,
+                                               settings_hash=hashes[o.mode])
+            if article_id is None:
+                stats.unchanged += 1
+            else:
+                stats.ingested += 1
+                if not in_transaction:
+                    _corpus_pass(store, stats, article_id)
+        else:
+            store.add_failure(capture, o.error or "unknown error")
+            stats.failed += 1
+            stats.note("failed", o.error or "unknown error", capture.origin.label())
 
     def drain(block: bool) -> None:
         nonlocal futures
@@ -422,7 +456,12 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
                 continue
             seen_now.add(item.id)
             if isinstance(item, Issue):
-                store.add_issue(item)
+                try:
+                    store.add_issue(item)
+                except Exception as exc:  # noqa: BLE001 - one record, not the run
+                    record_failure(item, exc)
+                    progress()
+                    continue
                 if item.status == "skipped":
                     stats.skipped += 1
                 else:
@@ -463,7 +502,7 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
                 fut.cancel()
         stats.elapsed = time.perf_counter() - stats.started
         try:
-            store.finish_run(run_id, stats.counts(), [str(e) for e in stats.source_errors])
+            store.finish_run(run_id, stats.counts(), [valid_text(str(e)) for e in stats.source_errors])
         finally:
             if own_store:
                 store.close()

@@ -85,6 +85,9 @@ def _iter_files(paths: list[str], errors: list[SourceError] | None) -> Iterator[
                 continue
             except SourceError as exc:
                 err = exc
+            except Exception as exc:  # noqa: BLE001 - a reader's bug costs this file, not the run
+                err = SourceError(str(item), f"internal error reading it ({type(exc).__name__}: {exc}); "
+                                             f"the records before it were read")
         else:
             label, message = item  # type: ignore[misc]
             err = SourceError(label, message)

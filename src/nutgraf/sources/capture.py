@@ -11,10 +11,31 @@ and a folder, is one capture: the store keeps it once and re-ingesting adds noth
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from nutgraf.extract.decode import valid_text
+
 KINDS = ("file", "warc", "jsonl", "web")
+
+# os.fsdecode() turns the bytes of a file name that are not UTF-8 into lone surrogates
+# U+DC80..U+DCFF ("surrogateescape"); any other lone surrogate comes from a JSON escape.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def safe_label(name: str) -> str:
+    """A path or label that can be printed and stored: each byte of a file name that was not
+    UTF-8 (kept by Python as a surrogate escape) is shown as ``\\xNN``, and any other lone
+    surrogate becomes U+FFFD.  Labels only: the file itself is opened by its ``Path``."""
+    if name.isascii():
+        return name
+    name = _ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", name)
+    return valid_text(name)
+
+
+def _opt(value: str | None) -> str | None:
+    return valid_text(value) if isinstance(value, str) else value
 
 
 @dataclass(frozen=True)
@@ -33,6 +54,9 @@ class Origin:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"origin kind must be one of {KINDS}, not {self.kind!r}")
+        # every string a source hands on must be valid Unicode (storable, printable)
+        object.__setattr__(self, "path", safe_label(self.path))
+        object.__setattr__(self, "record_id", _opt(self.record_id))
 
     def label(self) -> str:
         """A short human-readable locator: ``path``, ``path@offset`` or ``path:line``."""
@@ -75,6 +99,10 @@ class Capture:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "id", content_id(self.data))
+        for name in ("content_type", "url", "fetched_at"):
+            object.__setattr__(self, name, _opt(getattr(self, name)))
+        if any(not (k.isascii() and v.isascii()) for k, v in self.hints.items()):
+            object.__setattr__(self, "hints", {valid_text(k): valid_text(v) for k, v in self.hints.items()})
 
     @property
     def size(self) -> int:
@@ -107,6 +135,8 @@ class Issue:
     def __post_init__(self) -> None:
         if self.status not in ("skipped", "failed"):
             raise ValueError(f"issue status must be skipped or failed, not {self.status!r}")
+        for name in ("reason", "content_type", "url", "fetched_at"):
+            object.__setattr__(self, name, _opt(getattr(self, name)))
         basis = self.data if self.data is not None else ("origin\x00" + self.origin.key()).encode()
         object.__setattr__(self, "id", content_id(basis))
 
@@ -130,6 +160,7 @@ class SourceError(Exception):
     the problem have already been yielded and are kept; the message says where it stopped."""
 
     def __init__(self, path: str, message: str) -> None:
+        path, message = safe_label(str(path)), valid_text(str(message))
         super().__init__(f"{path}: {message}")
         self.path = path
         self.message = message

@@ -20,7 +20,7 @@ from typing import Any
 
 from nutgraf.extract.limits import MAX_INPUT_BYTES
 from nutgraf.model import ExtractionError
-from nutgraf.sources.capture import Capture, Issue, Origin
+from nutgraf.sources.capture import Capture, Issue, Origin, safe_label
 
 # What a directory walk picks up.  Named files are read whatever their extension: the
 # user asked for them, and extract() decides HTML vs text from the content.
@@ -125,9 +125,11 @@ def collect_inputs(paths: tuple[str, ...] | list[str]) -> Iterator[Input | tuple
         if item == STDIN:
             yield Input(STDIN, None)
         elif isinstance(item, Path):
-            yield Input(str(item), item)
+            # a name that is not UTF-8 is shown with its bytes escaped; the file is opened by path
+            yield Input(safe_label(str(item)), item)
         else:
-            yield item  # type: ignore[misc]
+            label, error = item  # type: ignore[misc]
+            yield safe_label(label), error
 
 
 def _read_limited(stream: Any) -> bytes:
@@ -179,7 +181,8 @@ def read_file(path: Path, label: str | None = None) -> Capture | Issue:
     except (ExtractionError, OSError) as exc:
         return Issue(origin, "failed", str(exc) or type(exc).__name__)
     if len(data) > MAX_INPUT_BYTES:
-        return Issue(origin, "failed", f"file is over the {MAX_INPUT_BYTES // 2**20} MiB limit", data=data)
+        # not kept: the store would otherwise hold the oversized bytes as the failure's record
+        return Issue(origin, "failed", f"file is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
     return Capture(data=data, origin=origin, content_type=content_type_for(path), fetched_at=_mtime(path))
 
 

@@ -14,6 +14,10 @@
   dropped.  Neither FastWARC nor warcio report this on their own (both end silently), so
   the tail of the file is checked after the last record: it must be exactly one complete
   record.
+- Memory is bounded whatever the file holds: a record body is read up to
+  ``MAX_RECORD_BYTES`` (one byte more tells it is over), a Content-Encoding is undone up to
+  ``MAX_INPUT_BYTES``, and the truncation check streams the last record instead of
+  inflating it.  An oversized record is a failed ``Issue``; the records after it are read.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from nutgraf.extract.limits import MAX_INPUT_BYTES
+from nutgraf.extract.limits import MAX_INPUT_BYTES, MAX_RECORD_BYTES
 from nutgraf.sources.capture import Capture, Issue, Origin, SourceError
 
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc.gz")  # .arc.gz only through warcio
@@ -82,7 +86,14 @@ def _decode_content(body: bytes, encoding: str | None) -> bytes:
         if enc == "br":
             import brotli  # installed with fastwarc
 
-            return brotli.decompress(body)
+            d = brotli.Decompressor()
+            try:
+                out = d.process(body, output_buffer_limit=MAX_INPUT_BYTES + 1)
+            except TypeError:  # brotli < 1.2: no output bound; a short input keeps it small
+                if len(body) > MAX_INPUT_BYTES // 1024:
+                    raise ValueError("brotli body too large to undo safely") from None
+                out = d.process(body)
+            return out[:MAX_INPUT_BYTES + 1]
     except Exception as exc:  # noqa: BLE001 - any decoder failure is a bad record
         raise ValueError(f"cannot undo Content-Encoding {enc}: {exc}") from exc
     raise ValueError(f"unsupported Content-Encoding {enc}")
@@ -95,6 +106,10 @@ def _classify(path: str, rec_type: str, record_id: str | None, offset: int | Non
     """One WARC record's fields into a Capture, an Issue, or None (bookkeeping record)."""
     origin = Origin("warc", path, record_id=record_id, offset=offset)
     common = dict(url=url, fetched_at=date)
+    if rec_type in _CANDIDATE_TYPES and len(body) > MAX_RECORD_BYTES:
+        # the body was read up to the cap and no further: it is cut, so nothing is kept
+        return Issue(origin, "failed", f"record body is over the {MAX_RECORD_BYTES // 2**20} MiB limit; skipped",
+                     content_type=content_type, **common)
     if rec_type == "revisit":
         return Issue(origin, "skipped", "revisit record (no payload; the content is in an earlier record)",
                      content_type=content_type, **common)
@@ -137,7 +152,7 @@ def _fastwarc_records(fh, path: str) -> Iterator[tuple[int, Capture | Issue | No
         else:
             status, cenc, tenc = None, None, None
             ctype = headers.get("Content-Type") if rec_type == "resource" else None
-        body = rec.reader.read() if rec_type in _CANDIDATE_TYPES else b""
+        body = rec.reader.read(MAX_RECORD_BYTES + 1) if rec_type in _CANDIDATE_TYPES else b""
         yield rec.stream_pos, _classify(
             path, rec_type, headers.get("WARC-Record-ID"), rec.stream_pos, headers.get("WARC-Target-URI"),
             headers.get("WARC-Date"), status, ctype, cenc, tenc, body)
@@ -158,7 +173,7 @@ def _warcio_records(fh, path: str) -> Iterator[tuple[int, Capture | Issue | None
             status = None
             ctype = rh.get_header("Content-Type") if rec.rec_type == "resource" else None
         # content_stream() already undoes chunked and Content-Encoding
-        body = rec.content_stream().read() if rec.rec_type in _CANDIDATE_TYPES else b""
+        body = rec.content_stream().read(MAX_RECORD_BYTES + 1) if rec.rec_type in _CANDIDATE_TYPES else b""
         offset = it.get_record_offset()  # after the read: asking first empties the stream
         yield offset, _classify(
             path, rec.rec_type, rh.get_header("WARC-Record-ID"), offset, rh.get_header("WARC-Target-URI"),
@@ -171,58 +186,114 @@ def _warcio_records(fh, path: str) -> Iterator[tuple[int, Capture | Issue | None
 _CONTENT_LENGTH = re.compile(rb"^content-length:\s*(\d+)\s*$", re.I | re.M)
 
 
-def _inflate_all(raw: bytes) -> tuple[bytes, bool]:
-    """Decompress concatenated gzip members; ``complete`` is False when the data ends
-    inside a member."""
-    out = []
-    pos = 0
-    while pos < len(raw):
-        d = zlib.decompressobj(wbits=31)
-        out.append(d.decompress(raw[pos:]))
-        if not d.eof:
-            return b"".join(out), False
-        pos = len(raw) - len(d.unused_data)
-        if raw[pos:pos + 2] != b"\x1f\x8b":
-            break
-    return b"".join(out), True
+_CHUNK = 1 << 20
+_HEAD_MAX = 1 << 20  # a WARC header block longer than this is not a header
+
+
+class _Members:
+    """The decompressed data of concatenated gzip members read from ``fh``, in chunks of at
+    most ``_CHUNK`` (never the whole: a record can inflate to gigabytes).  After the
+    iteration, ``complete`` is False when the data ended inside a member and ``members``
+    counts the members that ended.  Raises ``zlib.error`` on corrupt data."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+        self.complete = True
+        self.members = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        pending = b""
+        d = None
+        while True:
+            if d is None:
+                while len(pending) < 2:
+                    more = self.fh.read(_CHUNK)
+                    if not more:
+                        break
+                    pending += more
+                if pending[:2] != b"\x1f\x8b":
+                    return  # the end, or data after the last member (ignored, as before)
+                d = zlib.decompressobj(wbits=31)
+            if not pending:
+                pending = self.fh.read(_CHUNK)
+                if not pending:
+                    self.complete = False
+                    return
+            out = d.decompress(pending, _CHUNK)
+            pending = d.unconsumed_tail
+            if out:
+                yield out
+            if d.eof:
+                pending = d.unused_data + pending
+                d = None
+                self.members += 1
 
 
 def _tail_problem(path: Path, offset: int, gz: bool) -> tuple[str | None, bool]:
     """What is wrong with the file from ``offset`` (the last record's start) to its end
     (None when it is exactly one complete record), and whether that last record itself is
-    complete (when the damage comes after it)."""
+    complete (when the damage comes after it).  Streams the data: memory stays bounded."""
     with open(path, "rb") as fh:
         fh.seek(offset)
-        raw = fh.read()
-    if not raw:
-        return None, True
-    if gz:
-        if raw[:2] != b"\x1f\x8b":
+        first = fh.read(2)
+        if not first:
+            return None, True
+        if gz and first != b"\x1f\x8b":
             return None, True  # not one gzip member per record: offsets are not member starts
+        fh.seek(offset)
+        members = _Members(fh) if gz else None
+        chunks = iter(members) if members is not None else iter(lambda: fh.read(_CHUNK), b"")
+        head = bytearray()
+        need: int | None = None
+        length = 0
+        total = 0
+        junk = False
+        header_problem: str | None = None
         try:
-            data, complete = _inflate_all(raw)
+            for chunk in chunks:
+                if need is None and header_problem is None:
+                    head += chunk
+                    total = len(head)
+                    head_end = head.find(b"\r\n\r\n")
+                    if head_end < 0:
+                        if len(head) > _HEAD_MAX:
+                            header_problem = f"the record at byte {offset} has no complete WARC header"
+                            head = bytearray()
+                        continue
+                    if not head.startswith(b"WARC/"):
+                        header_problem = f"the record at byte {offset} has no complete WARC header"
+                        head = bytearray()
+                        continue
+                    m = _CONTENT_LENGTH.search(bytes(head[:head_end + 2]))
+                    if m is None:
+                        header_problem = f"the record at byte {offset} has no Content-Length"
+                        head = bytearray()
+                        continue
+                    length = int(m.group(1))
+                    need = head_end + 4 + length
+                    if len(head) > need and bytes(head[need:]).strip(b"\r\n"):
+                        junk = True
+                    head = bytearray()
+                    continue
+                start = total
+                total += len(chunk)
+                if need is not None and not junk and total > need:
+                    if chunk[max(0, need - start):].strip(b"\r\n"):
+                        junk = True
         except zlib.error as exc:
             return f"corrupt gzip data after byte {offset}: {exc}", False
-        if not complete:
-            # the first member may be whole and a later one cut off
-            first = zlib.decompressobj(wbits=31)
-            first.decompress(raw)
-            if first.eof:
-                return f"the gzip stream is cut off after the record at byte {offset}", True
-            return f"the gzip stream is cut off in the record at byte {offset}", False
-    else:
-        data = raw
-    head_end = data.find(b"\r\n\r\n")
-    if not data.startswith(b"WARC/") or head_end < 0:
+    if members is not None and not members.complete:
+        if members.members:
+            return f"the gzip stream is cut off after the record at byte {offset}", True
+        return f"the gzip stream is cut off in the record at byte {offset}", False
+    if header_problem is not None:
+        return header_problem, False
+    if need is None:
         return f"the record at byte {offset} has no complete WARC header", False
-    m = _CONTENT_LENGTH.search(data[:head_end + 2])
-    if m is None:
-        return f"the record at byte {offset} has no Content-Length", False
-    need = head_end + 4 + int(m.group(1))
-    if len(data) < need:
-        got = len(data) - head_end - 4
-        return f"the record at byte {offset} is cut off ({got} of {int(m.group(1))} bytes)", False
-    if data[need:].strip(b"\r\n"):
+    if total < need:
+        got = total - (need - length)
+        return f"the record at byte {offset} is cut off ({got} of {length} bytes)", False
+    if junk:
         return f"unreadable or cut-off data after the record at byte {offset}", True
     return None, True
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import http.client
+import io
 import ipaddress
 import re
 import socket
@@ -64,7 +65,9 @@ XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/
 OPAQUE_TYPES = ("", "application/octet-stream", "application/gzip", "application/x-gzip",
                 "binary/octet-stream")
 GZIP_MAGIC = b"\x1f\x8b"
-ROBOTS_MAX_BYTES = 512 * 1024
+# RFC 9309 2.5: crawlers must parse at least the first 500 KiB of a robots.txt; a longer
+# file is cut there (at a line end), not ignored.
+ROBOTS_MAX_BYTES = 500 * 1024
 MAX_CRAWL_DELAY = 60.0
 _CHUNK = 64 * 1024
 
@@ -190,6 +193,7 @@ class _Inflater:
         self._d = zlib.decompressobj(wbits)
         self._deflate = encoding == "deflate"
         self._started = False
+        self.last = b""  # the output of the last feed, also when it went over the limit
 
     def feed(self, data: bytes) -> bytes:
         if self._deflate and not self._started:
@@ -203,6 +207,7 @@ class _Inflater:
         return self._out(self._d.decompress(data, self.limit + 1 - self.size))
 
     def _out(self, out: bytes) -> bytes:
+        self.last = out
         self.size += len(out)
         if self.size > self.limit or self._d.unconsumed_tail:
             raise FetchError("failed", f"response inflates to more than the {_mib(self.limit)} limit")
@@ -290,9 +295,10 @@ class Fetcher:
         self._next_slot[host] = now + interval
 
     def _request(self, url: str, scheme: str, host: str, port: int, ip: str, *,
-                 max_bytes: int | None = None) -> tuple[int, dict[str, str], bytes]:
+                 max_bytes: int | None = None, truncate: bool = False) -> tuple[int, dict[str, str], bytes]:
         """One GET, no redirects followed.  Returns (status, lower-cased headers, body);
-        the body is only read for 2xx responses."""
+        the body is only read for 2xx responses.  A body over the limit is an error, or with
+        ``truncate`` its first ``max_bytes`` bytes."""
         opts = self.options
         limit = max_bytes if max_bytes is not None else opts.max_bytes
         parts = urlsplit(url)
@@ -317,7 +323,7 @@ class Fetcher:
                 return resp.status, headers, b""
             length = headers.get("content-length", "").strip()
             encoding = headers.get("content-encoding", "").strip().lower()
-            if length.isdigit() and int(length) > limit and encoding in ("", "identity"):
+            if length.isdigit() and int(length) > limit and encoding in ("", "identity") and not truncate:
                 raise FetchError("failed", f"response is {_mib(int(length))}, over the {_mib(limit)} limit")
             inflater = _Inflater(encoding, limit) if encoding in ("gzip", "x-gzip", "deflate") else None
             if encoding not in ("", "identity") and inflater is None:
@@ -330,10 +336,18 @@ class Fetcher:
                 if not chunk:
                     break
                 if inflater is not None:
-                    chunk = inflater.feed(chunk)
+                    try:
+                        chunk = inflater.feed(chunk)
+                    except FetchError:
+                        if not truncate:
+                            raise
+                        chunk = inflater.last
                 size += len(chunk)
                 if size > limit:
-                    raise FetchError("failed", f"response is over the {_mib(limit)} limit")
+                    if not truncate:
+                        raise FetchError("failed", f"response is over the {_mib(limit)} limit")
+                    chunks.append(chunk[:len(chunk) - (size - limit)])
+                    break
                 chunks.append(chunk)
             return resp.status, headers, b"".join(chunks)
         except FetchError as exc:
@@ -369,13 +383,14 @@ class Fetcher:
         or an unreachable host means we do not fetch from it in this run."""
         rules = RobotFileParser()
         default = 443 if scheme == "https" else 80
-        url = f"{scheme}://{host}{'' if port == default else f':{port}'}/robots.txt"
+        url = f"{scheme}://{_netloc(host)}{'' if port == default else f':{port}'}/robots.txt"
         status, body = 0, b""
         try:
             for _hop in range(self.options.max_redirects + 1):
                 s, h, p = _split(url)
                 ip = self._resolve(h, p)
-                status, headers, body = self._request(url, s, h, p, ip, max_bytes=ROBOTS_MAX_BYTES)
+                status, headers, body = self._request(url, s, h, p, ip, max_bytes=ROBOTS_MAX_BYTES,
+                                                      truncate=True)
                 if status in REDIRECTS and headers.get("location"):
                     url = urljoin(url, headers["location"].strip())
                     continue
@@ -384,11 +399,10 @@ class Fetcher:
             if exc.status == "skipped":  # a refused address: the page itself will say so
                 rules.allow_all = True
                 return rules
-            if "over the" in exc.reason:  # too big: parse what fits? RFC says at least 500 KiB
-                rules.allow_all = True
-                return rules
             return FetchError("failed", f"robots.txt of {host} could not be read ({exc.reason}); not fetched")
         if 200 <= status < 300:
+            if len(body) >= ROBOTS_MAX_BYTES:
+                body = body[:body.rfind(b"\n") + 1]  # a cut-off last line is not a rule
             rules.parse(body.decode("utf-8", "replace").splitlines())
             delay = rules.crawl_delay(self.options.user_agent)
             if delay:
@@ -398,6 +412,11 @@ class Fetcher:
         else:
             return FetchError("failed", f"robots.txt of {host} unavailable (HTTP {status}); not fetched")
         return rules
+
+
+def _netloc(host: str) -> str:
+    """``host`` as it is written in a URL: an IPv6 address in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 def _split(url: str) -> tuple[str, str, int]:
@@ -626,10 +645,15 @@ def read_url_list(path: Path) -> list[str]:
     if len(data) > MAX_INPUT_BYTES:
         raise SourceError(str(path), f"URL list is over the {MAX_INPUT_BYTES // 2**20} MiB limit")
     if data[:2] == GZIP_MAGIC:
+        # bounded: a small .urls.gz can inflate to gigabytes
         try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as gz:
+                data = gz.read(MAX_INPUT_BYTES + 1)
+        except (OSError, EOFError, zlib.error) as exc:
             raise SourceError(str(path), f"not a valid gzip file: {exc}") from exc
+        if len(data) > MAX_INPUT_BYTES:
+            raise SourceError(str(path), f"URL list inflates to more than the {MAX_INPUT_BYTES // 2**20} MiB limit; "
+                                         f"not read")
     return data.decode("utf-8", "replace").splitlines()
 
 
