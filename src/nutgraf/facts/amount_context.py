@@ -39,13 +39,25 @@ def _noun_phrase(doc: "Doc", tok: "Token | None", limit: int = 6) -> tuple[int, 
         i += 1
     j = i
     last_noun = None
-    while j < len(doc) and j - i < limit:
+    # a coordination inside the phrase ('digital and physical sales', 'Kia and Hyundai
+    # vehicles'): the noun before it, kept in case no common noun follows
+    before_cc: int | None = None
+    while j < len(doc) and j - i < limit + (2 if before_cc is not None else 0):
         t = doc[j]
         if t.pos_ in ("NOUN", "PROPN"):
             last_noun = j
         elif t.pos_ in ("ADJ", "NUM") or t.tag_ in ("VBN", "VBG") and j + 1 < len(doc) and \
                 doc[j + 1].pos_ in ("NOUN", "PROPN", "ADJ"):
             pass
+        elif t.pos_ == "ADV" and t.lower_ in _INTENSIFIERS and j + 1 < len(doc) and \
+                doc[j + 1].pos_ == "ADJ":
+            pass  # 'the most spectacular catches'
+        elif t.pos_ == "CCONJ" and t.lower_ in ("and", "or") and before_cc is None and \
+                j > i and j + 1 < len(doc) and (
+                    doc[j - 1].pos_ == "ADJ" and doc[j + 1].pos_ == "ADJ" or
+                    doc[j - 1].pos_ == "PROPN" and doc[j + 1].pos_ == "PROPN"):
+            # coordinated modifiers of one noun: taken only if a common noun ends the phrase
+            before_cc = last_noun if last_noun is not None else -1
         elif t.text in ("-", "–") and j + 1 < len(doc) and not t.whitespace_ and \
                 doc[j - 1].whitespace_ == "":
             pass
@@ -56,12 +68,19 @@ def _noun_phrase(doc: "Doc", tok: "Token | None", limit: int = 6) -> tuple[int, 
         if last_noun is not None and j == last_noun and j + 1 < len(doc):
             nxt = doc[j + 1]
             if nxt.pos_ not in ("NOUN", "PROPN") and not (nxt.text == "-" and
-                                                          not t.whitespace_):
+                                                          not t.whitespace_) and \
+                    not (nxt.pos_ == "CCONJ" and before_cc is None and t.pos_ == "PROPN" and
+                         j + 2 < len(doc) and doc[j + 2].pos_ == "PROPN"):
                 break
         j += 1
+    if before_cc is not None and (last_noun is None or doc[last_noun].pos_ != "NOUN"):
+        last_noun = before_cc if before_cc >= 0 else None
     if last_noun is None:
         return None
     return i, last_noun + 1
+
+
+_INTENSIFIERS = {"most", "more", "least", "less", "very", "highly", "so", "too"}
 
 
 def _span_text(doc: "Doc", i: int, j: int) -> tuple[str, int, int]:
@@ -111,6 +130,29 @@ def _verb_of(tok: "Token") -> "Token | None":
     return None
 
 
+
+
+def _modified_noun(doc, s, e, first):
+    """The noun the number in characters [s, e) modifies, to its right ('4.3M digital and
+    physical sales' -> 'sales'), read from the parse: token range [first, head + 1) when
+    every token between is inside the noun's phrase, else None."""
+    toks = [t for t in doc if s <= t.idx < e]
+    for t in toks:
+        h = t
+        for _ in range(2):
+            if h.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod") and h.head.i > h.i:
+                h = h.head
+            else:
+                break
+        h = h if h is not t else None
+        if h is None or h.pos_ != "NOUN" or h.i < first or h.i - first > 6:
+            continue
+        sub = {x.i for x in h.subtree}
+        if all(k in sub for k in range(first, h.i + 1)):
+            return first, h.i + 1
+    return None
+
+
 class AmountContext:
     def __init__(self, doc: "Doc", index: "EntityIndex | None", reader: AmountReader):
         self.doc = doc
@@ -145,8 +187,17 @@ class AmountContext:
             return
         of_the = re.match(r"\s+of\s+(?:the|its|his|her|their|our|my|your|these|those)\s+",
                           text[pos:pos + 20])
-        if d.core.kind == "words" and d.value == 1 and of_the:
-            pos += of_the.end()  # 'one of the best speakers'
+        partitive = False
+        if d.core.kind in ("words", "digits") and of_the and \
+                (d.value == 1 or d.core.kind == "words" or not d.scaled):
+            # a part of a whole: 'one of the best speakers', '12 of the 40 protesters';
+            # the whole is what is counted, and the amount's span stays the number's
+            pos += of_the.end()
+            partitive = True
+            whole = re.match(r"(?:\d[\d,.]*|[a-z]+(?:-[a-z]+)?)\s+", text[pos:pos + 20])
+            if whole and self.reader.token_from(pos) is not None and \
+                    self.reader.token_from(pos).pos_ == "NUM":
+                pos += whole.end()  # '12 of the 40 protesters': what the 40 count
         elif d.core.kind in ("vague", "words") and gap.lower().startswith(" of "):
             pos += 4
         elif gap[:1] in (" ", "-"):
@@ -173,10 +224,15 @@ class AmountContext:
         if tok.lower_ in ("of", "last", "next", "this", "that", "each", "every", "per", "a",
                           "an", "the", "these", "those", "or", "and", "to"):
             return
-        if tok.pos_ in ("AUX", "ADP", "PRON", "CCONJ", "SCONJ", "ADV", "PART") or \
+        intensified = tok.pos_ == "ADV" and tok.lower_ in _INTENSIFIERS and \
+            tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "ADJ"
+        if not intensified and tok.pos_ in ("AUX", "ADP", "PRON", "CCONJ", "SCONJ", "ADV",
+                                            "PART") or \
                 tok.pos_ == "VERB" and tok.tag_ not in ("VBG", "VBN"):
             return
         np = _noun_phrase(self.doc, tok)
+        if np is None:
+            np = _modified_noun(self.doc, d.core.start, d.end, tok.i)
         if np is None:
             return
         i, j = np
@@ -195,6 +251,8 @@ class AmountContext:
             d.unit = "people"
         else:
             d.unit = lemma(head) if head.pos_ == "NOUN" else head.text
+        if partitive:
+            return
         d.end = max(d.end, oend)
         # a rate right after the counted noun: '30 deaths a day'
         if d.per is None:

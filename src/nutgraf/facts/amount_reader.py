@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from nutgraf.facts import numbers as N
 from nutgraf.facts import units as U
-from nutgraf.facts.nlp import text_of
+from nutgraf.facts.nlp import lemma_in, text_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -75,7 +75,7 @@ ID_WORDS = {
 STREET_WORDS = {
     "road", "rd", "street", "st", "avenue", "ave", "lane", "ln", "way", "boulevard", "blvd",
     "drive", "dr", "place", "pl", "court", "ct", "terrace", "crescent", "close", "parade",
-    "highway", "hwy", "square", "industrial", "park", "ranch", "zip",
+    "highway", "hwy", "square",
 }
 # Words before a year ('in 2022', 'since 1991', 'the 2019 ...' is handled by the noun test).
 YEAR_PREPS = {
@@ -324,6 +324,25 @@ def _scale(text: str, pos: int, core: _Core, money: bool) -> tuple[float, int, b
         factor *= N.SCALES[word]
         end = m.end()
     return factor, end, factor != 1.0
+
+
+def _unit_symbol(word: str) -> bool:
+    """A lone letter that is a unit's symbol ('5 W charger', '12 V battery'): not a name."""
+    if not re.fullmatch(r"[^\W\d_]\.?", word):
+        return False
+    hit = U.match_unit(word, 0, glued=True)
+    return hit is not None and hit[2] == len(word.rstrip("."))
+
+
+_CHANGE_VERBS = {
+    "rise", "increase", "grow", "climb", "jump", "gain", "surge", "soar", "rally", "advance",
+    "add", "fall", "drop", "decline", "decrease", "shrink", "slip", "slide", "sink", "plunge",
+    "tumble", "lose", "dip", "ease", "plummet", "slump", "edge", "inch", "shed"}
+
+
+def _change_verb(tok: "Token | None") -> bool:
+    """'rose $12.40 to $1,780': the verb before a change ('from' would make a range)."""
+    return tok is not None and tok.pos_ == "VERB" and lemma_in(tok, _CHANGE_VERBS)
 
 
 def _prev_word(text: str, pos: int) -> tuple[str, int]:
@@ -586,8 +605,9 @@ class AmountReader:
             return
         if core2.kind == "words" and core2.value == 1 and conn != "to":
             return
-        if conn == "to" and before == "by" and draft.unit is not None and \
-                draft.core.kind == "digits":
+        if conn == "to" and draft.unit is not None and draft.core.kind == "digits" and (
+                before == "by" or _change_verb(self.token_at(draft.start - 2) if
+                                               draft.start >= 2 else None)):
             return  # 'increased by $43.6 billion to $419.2 billion': a change, then a level
         sub = Draft(core2.start, core2.end, core2.value, core2.start, core2.end, core2)
         money = bool(cur2) or draft.currency is not None
@@ -682,9 +702,11 @@ class AmountReader:
         after = self.text[e:e + 12].lower()
         if re.match(r"\s+[\d$€£]", after):
             return False  # 'one 52,000 barrel-a-day refinery'
+        # idioms ('one another', 'a one-off', 'one way or another'; 'on the one hand' is
+        # already out by its 'the'), except 'one or two', which counts
         if after.startswith((" another", "-off", "-time", " way or", "-way", "-on-one",
-                             " or two", " or another", " hand")):
-            return after.startswith((" hand",)) and False or after.startswith(" or two")
+                             " or two", " or another")):
+            return after.startswith(" or two")
         return True
 
     def _keep(self, d: Draft) -> bool:
@@ -725,7 +747,8 @@ class AmountReader:
                             return False
             # addresses and proper names after the number: '575 Wilbraham Road'
             if nxt is not None and "," not in raw and "." not in raw:
-                if nxt.pos_ == "PROPN" and nxt.tag_ == "NNP" and nxt.ent_type_ != "NORP":
+                if nxt.pos_ == "PROPN" and nxt.tag_ == "NNP" and nxt.ent_type_ != "NORP" and \
+                        not _unit_symbol(nxt.text):
                     return False
                 window = after.lower().split()[:4]
                 if any(w.strip(".,") in STREET_WORDS for w in window[1:3]) and nxt is not None \

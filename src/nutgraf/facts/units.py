@@ -58,6 +58,12 @@ UNITS: dict[str, tuple[str, ...]] = {
     "millilitre": ("millilitres", "millilitre", "milliliters", "milliliter", "ml", "mL"),
     "cubic metre": ("cubic metres", "cubic metre", "cubic meters", "cubic meter", "m3", "m³"),
     "cubic foot": ("cubic feet", "cubic foot", "cu ft"),
+    "cubic centimetre": ("cubic centimetres", "cubic centimeters", "cubic centimetre",
+                         "cubic centimeter", "cc", "cm3", "cm³"),
+    "cubic inch": ("cubic inches", "cubic inch", "cu in"),
+    "teaspoon": ("teaspoons", "teaspoon", "tsp"),
+    "tablespoon": ("tablespoons", "tablespoon", "tbsp"),
+    "cup": ("cups", "cup"),
     "gallon": ("gallons", "gallon", "gal"),
     "barrel": ("barrels", "barrel", "bbl"),
     "pint": ("pints", "pint"),
@@ -74,6 +80,9 @@ UNITS: dict[str, tuple[str, ...]] = {
     "stone": ("st",),
     # time
     "second": ("seconds", "second", "secs", "sec"),
+    "millisecond": ("milliseconds", "millisecond", "ms"),
+    "microsecond": ("microseconds", "microsecond", "μs", "µs"),
+    "nanosecond": ("nanoseconds", "nanosecond", "ns"),
     "minute": ("minutes", "minute", "mins", "min"),
     "hour": ("hours", "hour", "hrs", "hr", "h"),
     "day": ("days", "day"),
@@ -102,6 +111,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "degree": ("degrees", "degree", "°"),
     # power, energy, electricity
     "watt": ("watts", "watt", "W"),
+    "watt hour": ("watt hours", "watt-hours", "watt hour", "watt-hour", "Wh"),
     "kilowatt": ("kilowatts", "kilowatt", "kW", "KW"),
     "megawatt": ("megawatts", "megawatt", "MW"),
     "gigawatt": ("gigawatts", "gigawatt", "GW"),
@@ -116,6 +126,16 @@ UNITS: dict[str, tuple[str, ...]] = {
     "pound-foot": ("pound-feet", "pound-foot", "lb-ft", "lb ft", "lbs-ft"),
     "revolution per minute": ("revolutions per minute", "rpm"),
     "volt": ("volts", "volt", "V"),
+    "kilovolt": ("kilovolts", "kilovolt", "kV"),
+    "milliampere": ("milliamperes", "milliamps", "milliamp", "mA"),
+    "joule": ("joules", "joule", "J"),
+    "kilojoule": ("kilojoules", "kilojoule", "kJ"),
+    "megajoule": ("megajoules", "megajoule", "MJ"),
+    "pound per square inch": ("pounds per square inch", "psi"),
+    "frame per second": ("frames per second", "fps"),
+    "kilotonne": ("kilotonnes", "kilotons", "kilotonne", "kiloton", "kt"),
+    "megatonne": ("megatonnes", "megatons", "megatonne", "megaton", "Mt"),
+    "carat": ("carats", "carat", "ct"),
     "ampere": ("amperes", "amps", "amp"),
     "milliampere hour": ("milliamp hours", "mAh"),
     "hertz": ("hertz", "Hz", "HZ"),
@@ -135,6 +155,9 @@ UNITS: dict[str, tuple[str, ...]] = {
     "megabyte": ("megabytes", "MB"),
     "gigabyte": ("gigabytes", "GB"),
     "terabyte": ("terabytes", "TB"),
+    "petabyte": ("petabytes", "PB"),
+    "kilobit per second": ("kilobits per second", "kbps", "Kbps", "kb/s"),
+    "terabit per second": ("terabits per second", "Tbps", "Tb/s"),
     "megabit per second": ("megabits per second", "Mbps", "Mb/s"),
     "gigabit per second": ("gigabits per second", "Gbps", "Gb/s"),
     "megapixel": ("megapixels", "megapixel", "MP"),
@@ -169,6 +192,22 @@ UNITS: dict[str, tuple[str, ...]] = {
     "NGN": ("naira", "NGN"),
     "BRL": ("reais", "BRL"),
     "KRW": ("South Korean won", "Korean won", "KRW"),
+    "IDR": ("Indonesian rupiah", "rupiahs", "rupiah", "IDR"),
+    "PHP": ("Philippine pesos", "Philippine peso", "PHP"),
+    "PKR": ("Pakistani rupees", "Pakistani rupee", "PKR"),
+    "EGP": ("Egyptian pounds", "Egyptian pound", "EGP"),
+    "AED": ("UAE dirhams", "Emirati dirhams", "dirhams", "dirham", "AED"),
+    "SAR": ("Saudi riyals", "riyals", "riyal", "SAR"),
+    "QAR": ("Qatari riyals", "Qatari riyal", "QAR"),
+    "THB": ("baht", "THB"),
+    "VND": ("Vietnamese dong", "VND"),
+    "PLN": ("zlotys", "zloty", "złoty", "PLN", "zł"),
+    "HUF": ("forints", "forint", "HUF"),
+    "KES": ("Kenyan shillings", "Kenyan shilling", "KES"),
+    "GHS": ("Ghanaian cedis", "cedis", "GHS"),
+    "ARS": ("Argentine pesos", "Argentinian pesos", "ARS"),
+    "BDT": ("taka", "BDT"),
+    "LKR": ("Sri Lankan rupees", "LKR"),
     "HRK": ("kuna", "kn", "HRK"),
     "sen": ("sen",),
 }
@@ -181,13 +220,16 @@ CASE_SENSITIVE = {
     "mi", "yo", "pp", "bp", "Mbps", "Gbps", "Mb/s", "Gb/s", "sen", "kn", "rand", "lira",
     "Celsius", "Fahrenheit", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "UAH", "NIS",
     "ILS", "DKK", "USD", "AUD", "SEK", "NOK", "CZK", "CHF", "MYR", "MXN", "ZAR", "TRY", "NGN", "BRL",
-    "KRW", "HRK", "mg", "kg", "ml", "mL", "km", "cm", "mm", "nm", "ft", "pc", "pct",
+    "KRW", "HRK", "IDR", "PHP", "PKR", "EGP", "AED", "SAR", "QAR", "THB", "VND", "PLN", "HUF",
+    "KES", "GHS", "ARS", "BDT", "LKR", "ms", "ns", "J", "kJ", "MJ", "kV", "mA", "Wh", "PB",
+    "Tbps", "Kbps", "kbps", "Mt", "kt", "ct", "cc", "mg", "kg", "ml", "mL", "km", "cm", "mm", "nm", "ft", "pc", "pct",
 }
 # Short forms only taken when written right after the digits, with no space ('37m',
 # '5pc', '10kW'), or — for a few — before a non-letter: 'in' (inch) is a preposition,
 # 'a' (annum) an article.
-GLUED_ONLY = {"x", "m", "l", "L", "g", "s", "h", "c", "p", "st", "yo", "ha", "mi", "pc", "in.",
-              '"', "C", "F", "V", "W", "pp", "bp", "kn", "PS", "MP", "c"}
+GLUED_ONLY = {"J", "kt", "Mt", "ct", "cc", "x", "m", "l", "L", "g", "s", "h", "c", "p", "st",
+              "yo", "ha", "mi", "pc", "in.", '"', "C", "F", "V", "W", "pp", "bp", "kn", "PS",
+              "MP", "c"}
 
 CURRENCY_CODES = {name for name in UNITS if name.isupper() and len(name) == 3}
 MONEY_UNITS = CURRENCY_CODES | {"cent", "pence", "sen"}
@@ -200,13 +242,22 @@ PREFIX_CURRENCIES: list[tuple[str, str]] = [
     ("HKD", "HKD"), ("NZ$", "NZD"), ("NZD", "NZD"), ("S$", "SGD"), ("SGD", "SGD"),
     ("R$", "BRL"), ("NT$", "TWD"), ("$", "USD"), ("€", "EUR"), ("EUR", "EUR"),
     ("£", "GBP"), ("GBP", "GBP"), ("¥", "JPY"), ("JPY", "JPY"), ("Y=", "JPY"),
-    ("₹", "INR"), ("Rs.", "INR"), ("Rs", "INR"), ("INR", "INR"), ("₽", "RUB"),
+    ("₹", "INR"), ("Rs.", "INR"), ("Rs", "INR"), ("INR", "INR"), ("Rp", "IDR"),
+    ("IDR", "IDR"), ("₱", "PHP"), ("PHP", "PHP"), ("PKR", "PKR"), ("AED", "AED"),
+    ("Dh", "AED"), ("SAR", "SAR"), ("QAR", "QAR"), ("฿", "THB"), ("THB", "THB"),
+    ("₫", "VND"), ("PLN", "PLN"), ("HUF", "HUF"), ("KSh", "KES"), ("Ksh", "KES"),
+    ("KES", "KES"), ("GH₵", "GHS"), ("₵", "GHS"), ("EGP", "EGP"), ("E£", "EGP"),
+    ("SEK", "SEK"), ("NOK", "NOK"), ("DKK", "DKK"), ("ZAR", "ZAR"), ("BRL", "BRL"),
+    ("MXN", "MXN"), ("KRW", "KRW"), ("TRY", "TRY"), ("NGN", "NGN"), ("UAH", "UAH"),
+    ("ILS", "ILS"), ("RUB", "RUB"), ("SFr", "CHF"), ("Fr.", "CHF"), ("₽", "RUB"),
     ("₩", "KRW"), ("₪", "ILS"), ("NIS", "ILS"), ("CHF", "CHF"), ("RM", "MYR"),
     ("CNY", "CNY"), ("RMB", "CNY"), ("₴", "UAH"), ("₦", "NGN"), ("₺", "TRY"),
     # 'PS' is how some scrapes render '£' ('PS2.7m'); only taken glued to the digits.
     ("PS", "GBP"),
 ]
-PREFIX_GLUED_ONLY = {"PS", "RM", "Rs", "R$"}
+# Glued only: 'PS' and 'RM' are words or names when a space follows ('RM 5' is rare,
+# 'Rs 5,000' and 'Rs. 5,000' are how Indian papers write rupees, so those take a space).
+PREFIX_GLUED_ONLY = {"PS", "RM", "R$", "Dh", "Fr."}
 
 # Words for the period or denominator of a rate: 'per day', 'a year', 'each month'.
 PER_WORDS = {

@@ -1,0 +1,136 @@
+"""Amounts read from general structure (issue 15): ranges written with words, benchmark
+phrases, rates, currency abbreviations, unit symbols, and the noun a number counts.
+
+The project's own sentences (not NewsQuant's, not the seed's).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from nutgraf.facts.amounts import find_amounts
+from nutgraf.facts.nlp import parse
+
+
+def amounts(text: str):
+    found = find_amounts(parse(text))
+    for a in found:
+        assert a.text == text[a.start:a.end]
+    return found
+
+
+def one(text: str, needle: str):
+    start = text.index(needle)
+    hits = [a for a in amounts(text) if a.start <= start < a.end]
+    assert hits, f"no amount at {needle!r} in {[a.text for a in amounts(text)]}"
+    return hits[0]
+
+
+# --- 'zero to 60 mph': a range (a benchmark), never 0 mph ----------------------------------
+
+@pytest.mark.parametrize("text,needle,upper,unit", [
+    ("The coupe goes from zero to 60 mph in 3.1 seconds.", "zero", 60.0, "mile per hour"),
+    ("The hatchback sprints 0 to 60 mph in under seven seconds.", "0 to", 60.0,
+     "mile per hour"),
+    ("Its 0-60 mph time is 4.2 seconds.", "0-60", 60.0, "mile per hour"),
+    ("The saloon reaches 0-100 km/h in 5.9 seconds.", "0-100", 100.0, "kilometre per hour"),
+])
+def test_zero_to_sixty_is_a_range_not_zero_mph(text, needle, upper, unit):
+    a = one(text, needle)
+    assert (a.lower_bound, a.upper_bound, a.unit) == (0.0, upper, unit)
+    # nothing in the sentence is a bare 0 mph / 0 km/h
+    assert not [b for b in amounts(text) if b.value == 0 and b.upper_bound is None]
+    seconds = [b for b in amounts(text) if b.unit == "second"]
+    assert len(seconds) == 1
+
+
+# --- ranges split by words ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,needle,lower,upper,unit", [
+    ("The new stand will cost between 10 and 12 million dollars.", "10 and", 1e7, 1.2e7,
+     "USD"),
+    ("Between 10 and 12 million people watched the final.", "10 and", 1e7, 1.2e7, "people"),
+    ("Organisers expect 10-12 million visitors this summer.", "10-12", 1e7, 1.2e7, "people"),
+    ("The repairs will take from three to five weeks.", "three", 3.0, 5.0, "week"),
+    ("Growth was forecast at 5 to 7 per cent.", "5 to", 5.0, 7.0, "percent"),
+])
+def test_ranges_written_with_words(text, needle, lower, upper, unit):
+    a = one(text, needle)
+    assert (a.lower_bound, a.upper_bound, a.unit) == (lower, upper, unit)
+
+
+def test_a_change_then_a_level_is_not_a_range():
+    found = amounts("Gold rose $12.40 to $1,780 an ounce on Friday.")
+    assert [(a.value, a.unit, a.per) for a in found] == [(12.4, "USD", None),
+                                                         (1780.0, "USD", "ounce")]
+    assert all(a.upper_bound is None for a in found)
+    # 'from ... to ...' is a range
+    a = one("Brent climbed from $70 to $85 a barrel.", "$70")
+    assert (a.lower_bound, a.upper_bound, a.per) == (70.0, 85.0, "barrel")
+
+
+# --- rates ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,needle,value,unit,per", [
+    ("Brent crude settled at $85.20 per barrel.", "$85.20", 85.2, "USD", "barrel"),
+    ("West Texas crude traded at $70 a barrel on Monday.", "$70", 70.0, "USD", "barrel"),
+    ("The board declared a dividend of 25 cents a share.", "25 cents", 25.0, "cent", "share"),
+    ("The loss came to 45 cents per share.", "45 cents", 45.0, "cent", "share"),
+    ("Petrol averaged $3.45 a gallon in the state.", "$3.45", 3.45, "USD", "gallon"),
+    ("The council pays carers £11 an hour.", "£11", 11.0, "GBP", "hour"),
+])
+def test_rates_per_unit(text, needle, value, unit, per):
+    a = one(text, needle)
+    assert (a.value, a.unit, a.per) == (value, unit, per)
+
+
+# --- currency abbreviations and names -------------------------------------------------------
+
+@pytest.mark.parametrize("text,needle,value,unit", [
+    ("The court fined him Rs 5,000 for the offence.", "Rs 5,000", 5000.0, "INR"),
+    ("The court fined him Rs. 5,000 for the offence.", "Rs. 5,000", 5000.0, "INR"),
+    ("The firm reported revenue of EUR 5.2 million.", "EUR 5.2", 5.2e6, "EUR"),
+    ("The flat sold for AED 2.5m last week.", "AED 2.5m", 2.5e6, "AED"),
+    ("The ministry set aside Rp 3.2 trillion for roads.", "Rp 3.2", 3.2e12, "IDR"),
+    ("Warsaw will spend 12bn zlotys on tanks.", "12bn", 1.2e10, "PLN"),
+    ("The deal is worth NZ$1.2bn.", "NZ$1.2bn", 1.2e9, "NZD"),
+    ("Sales reached 3.5bn yuan last year.", "3.5bn", 3.5e9, "CNY"),
+])
+def test_currency_abbreviations(text, needle, value, unit):
+    a = one(text, needle)
+    assert (a.value, a.unit) == (value, unit)
+
+
+# --- unit symbols and the lexicon -----------------------------------------------------------
+
+@pytest.mark.parametrize("text,needle,value,unit", [
+    ("The tablet ships with a 5 W USB-C charger.", "5 W", 5.0, "watt"),
+    ("The phone answers in 30 ms.", "30 ms", 30.0, "millisecond"),
+    ("Its 2,000cc engine was rebuilt.", "2,000cc", 2000.0, "cubic centimetre"),
+    ("The tyres run at 35 psi.", "35 psi", 35.0, "pound per square inch"),
+])
+def test_unit_symbols(text, needle, value, unit):
+    a = one(text, needle)
+    assert (a.value, a.unit) == (value, unit)
+
+
+# --- what is counted: the noun phrase the number modifies -----------------------------------
+
+@pytest.mark.parametrize("text,needle,unit,obj", [
+    ("Half of the combined 4.3M digital and physical sales were online.", "4.3M", "sale",
+     "digital and physical sales"),
+    ("The garage has repaired dozens of Kia and Hyundai vehicles.", "dozens", "vehicle",
+     "Kia and Hyundai vehicles"),
+    ("It was one of the most spectacular catches of the season.", "one", "catch",
+     "most spectacular catches"),
+    ("Police arrested 12 of the 40 protesters.", "12", "people", "protesters"),
+    ("The chain will close 20 of its 50 stores.", "20", "store", "stores"),
+])
+def test_counted_noun_phrase(text, needle, unit, obj):
+    a = one(text, needle)
+    assert (a.unit, a.object) == (unit, obj)
+
+
+def test_a_part_keeps_its_own_span():
+    found = amounts("Police arrested 12 of the 40 protesters.")
+    assert [a.text for a in found] == ["12", "40 protesters"]
