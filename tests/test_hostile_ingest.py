@@ -191,8 +191,6 @@ def test_analyze_bytes_with_encoded_surrogates_is_handled():
     article.text.encode("utf-8")
 
 
-@pytest.mark.xfail(reason="nutgraf.extract(str) and facts.clean_article (extract/__init__.py, facts/__init__.py, "
-                          "not owned here) must pass str input through extract.decode.valid_text", strict=False)
 def test_analyze_str_with_lone_surrogate_is_handled():
     import nutgraf
 

@@ -80,7 +80,12 @@ def add_facts_many(articles: Iterable[Article], batch_size: int = 32) -> Iterato
 def analyze(data: str | bytes, *, url: str | None = None, content_type: str | None = None,
             clean: bool = True) -> Article:
     """Extract the article (``clean=True``) or take ``data`` as its clean text, then find its
-    facts."""
+    facts.  A str with lone surrogates (a broken JSON escape) is made valid first: spaCy and
+    every store encode the text as UTF-8."""
+    if isinstance(data, str):
+        from nutgraf.extract.decode import valid_text
+
+        data = valid_text(data)
     if clean:
         from nutgraf.extract import extract
 
