@@ -41,10 +41,17 @@ Matching and metrics (BENCHMARKS.md §3)
   The gold name is the source text and, when the article's entities name it, the canonical
   entity at the gold source span.  **A gold pronoun source** (he, she, they, ...) is
   resolved to the nearest preceding gold source in the article that is not a pronoun (for
-  he/she: one that names a PERSON entity) — the gold's own chain, not our resolver.  A
+  he/she: one that names a PERSON entity) — the gold's own chain, not our resolver.  **A
+  gold source that is a figure or a media object** ('63 percent', 'The clip'; the head word
+  of the source span, by ``quotes.is_figure_or_media``) is no speaker (issue 15): the gold
+  counts as one without a source.  A
   predicted pronoun (unresolved) never counts.  A gold attribution with no source is
   correct only when the prediction has no speaker either.
 - Quote+speaker F1: a match counts as a true positive only with a correct speaker.
+- Halves: every figure is also printed for the tuning and check halves of the articles
+  (``bench/halves.py``, by article name).  Error listings (``--show``) come from the tuning
+  half only unless ``--show-half`` says otherwise; a change is kept when it lifts the tuning
+  half and the check half holds or rises.
 
 Seed: the same matching on Q1–Q9 (optional_quotes and not_quotes are neither TP nor FP: a
 prediction matching one is ignored).  Gold speaker names: ``speaker_normalized`` (a
@@ -71,7 +78,10 @@ sys.path.insert(0, str(ROOT / "src"))
 import nutgraf  # noqa: E402
 from nutgraf.facts import nlp  # noqa: E402
 from nutgraf.facts.entities import EntityIndex, find_entities  # noqa: E402
-from nutgraf.facts.quotes import find_quotes  # noqa: E402
+from nutgraf.facts.quotes import find_quotes, is_figure_or_media  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from halves import HALVES, half  # noqa: E402
 
 # Speech cues for filtering PolNeAR's gold (lemmas).  Verbs of saying, writing, asserting,
 # announcing, asking, promising, warning and naming; 'according' covers 'according to'.
@@ -203,7 +213,8 @@ def is_speech(t) -> bool:
     return bool(t["is_direct"]) or bool(cue_lemmas(t["cue_text"]) & SPEECH_CUES)
 
 
-def run_polnear(data: Path, split: str, show: int, limit: int | None = None, offset: int = 0):
+def run_polnear(data: Path, split: str, show: int, limit: int | None = None, offset: int = 0,
+                show_half: str = "tune"):
     mod = load_polnear(data)
     arts: dict[str, dict] = {}
     for t in mod.triples((split,)):
@@ -215,6 +226,8 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
     sp_ok = sp_n = 0
     qs_tp = 0
     ignored = 0
+    # per half (tune/check, by article name): [tp, fp, fn, sp_ok, sp_n, qs_tp, articles]
+    by_half = {h: [0] * 7 for h in HALVES}
     n_words = 0
     t_parse = t_facts = 0.0
     errors = Counter()
@@ -223,6 +236,9 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
         arts = dict(sorted(arts.items())[offset:offset + limit])
     for name, a in sorted(arts.items()):
         text = a["text"]
+        hc = by_half[half(name)]
+        can_show = show_half == "all" or half(name) == show_half
+        hc[6] += 1
         n_words += len(text.split())
         t0 = time.perf_counter()
         doc = nlp.parse(text)
@@ -238,7 +254,7 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
         other = [g for g in golds if not is_speech(g)]
         g_sets = [token_set(wspans, g["content_frags"]) for g in speech]
         o_sets = [token_set(wspans, g["content_frags"]) for g in other]
-        g_names = gold_names(text, golds, speech, index)
+        g_names = gold_names(text, golds, speech, index, doc)
         preds = group_preds(quotes, wspans, lambda s, end=False: s)
         p_sets = [p for p, _ in preds]
         pairs = match(p_sets, g_sets)
@@ -251,16 +267,19 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
                 ignored += 1
                 continue
             fp += 1
+            hc[1] += 1
             errors["fp"] += 1
-            if len(shown) < show:
+            if can_show and len(shown) < show:
                 shown.append(("FP", name, q.kind, q.speaker, q.cue, q.text[:160]))
         for j, g in enumerate(speech):
             if j not in mg:
                 fn += 1
-                if len(shown) < show:
+                hc[2] += 1
+                if can_show and len(shown) < show:
                     shown.append(("FN", name, "direct" if g["is_direct"] else "ind",
                                   g["source_text"], g["cue_text"], g["content_text"][:160]))
         tp += len(pairs)
+        hc[0] += len(pairs)
         for i, j in pairs:
             q = preds[i][1]
             alts = g_names[j]
@@ -268,14 +287,25 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
                 ok = q.speaker is None
             else:
                 sp_n += 1
+                hc[4] += 1
                 ok = any(same_name(q.speaker, alt) for alt in alts)
                 sp_ok += ok
+                hc[3] += ok
                 if not ok:
                     errors["speaker"] += 1
-                    if len(shown) < show:
+                    if can_show and len(shown) < show:
                         shown.append(("SPK", name, q.kind, q.speaker, "gold:", "|".join(alts),
                                       q.text[:80]))
             qs_tp += ok
+            hc[5] += ok
+    halves_out = {}
+    for h, (htp, hfp, hfn, hok, hn, hqs, narts) in by_half.items():
+        _, _, hf = prf(htp, hfp, hfn)
+        _, _, hqf = prf(hqs, hfp + (htp - hqs), hfn + (htp - hqs))
+        halves_out[h] = {"articles": narts, "gold_speech": htp + hfn,
+                         "content_f1": round(hf, 4),
+                         "speaker_accuracy": round(hok / hn, 4) if hn else 0.0,
+                         "quote_speaker_f1": round(hqf, 4)}
     p, r, f = prf(tp, fp, fn)
     qp, qr, qf = prf(qs_tp, fp + (tp - qs_tp), fn + (tp - qs_tp))
     return {
@@ -285,6 +315,7 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
         "speaker_accuracy": round(sp_ok / sp_n, 4) if sp_n else 0.0,
         "quote_speaker_precision": round(qp, 4), "quote_speaker_recall": round(qr, 4),
         "quote_speaker_f1": round(qf, 4),
+        "halves": halves_out,
         "words": n_words, "seconds_parse": round(t_parse, 3),
         "seconds_entities_quotes": round(t_facts, 3),
         "words_per_s_total": round(n_words / (t_parse + t_facts)) if t_parse + t_facts else 0,
@@ -292,8 +323,10 @@ def run_polnear(data: Path, split: str, show: int, limit: int | None = None, off
     }, shown
 
 
-def gold_names(text: str, golds, speech, index: EntityIndex):
-    """Per speech gold: the accepted names, or None when the gold has no source."""
+def gold_names(text: str, golds, speech, index: EntityIndex, doc=None):
+    """Per speech gold: the accepted names, or None when the gold has no source.  A source
+    that is a figure or a media object ('63 percent', 'The clip') is no speaker (BENCHMARKS.md
+    §3 / issue 15): the gold counts as one without a source."""
     chain = []  # (start, names, is_person) of non-pronoun gold sources, in text order
     for g in sorted(golds, key=lambda g: g["source_frags"][0][0] if g["source_frags"] else -1):
         if not g["source_frags"]:
@@ -315,6 +348,11 @@ def gold_names(text: str, golds, speech, index: EntityIndex):
             out.append(None)
             continue
         s = g["source_frags"][0][0]
+        if doc is not None:
+            span = doc.char_span(s, g["source_frags"][-1][1], alignment_mode="expand")
+            if span is not None and is_figure_or_media(span.root):
+                out.append(None)
+                continue
         words_ = _W.findall(g["source_text"].lower())
         if words_ and all(w in PRONOUNS for w in words_):
             person = words_[0] in ("he", "she", "him", "her", "his", "i", "me")
@@ -395,13 +433,16 @@ def main() -> None:
     ap.add_argument("--data", default=str(ROOT.parent / "shared" / "data"))
     ap.add_argument("--split", default="dev", help="PolNeAR compartment (dev; train for analysis)")
     ap.add_argument("--show", type=int, default=0, help="print this many errors")
+    ap.add_argument("--show-half", default="tune", choices=(*HALVES, "all"),
+                    help="errors are shown from this half only (tune: look only at the tuning half)")
     ap.add_argument("--limit", type=int, default=0, help="only N articles (sorted by name)")
     ap.add_argument("--offset", type=int, default=0, help="skip this many articles first")
     args = ap.parse_args()
     data = Path(args.data)
     nlp.load()
     t0 = time.perf_counter()
-    pol, shown = run_polnear(data, args.split, args.show, args.limit, args.offset)
+    pol, shown = run_polnear(data, args.split, args.show, args.limit, args.offset,
+                              args.show_half)
     wall = time.perf_counter() - t0
     seed, rows = run_seed(data, args.show)
     for row in shown:
@@ -415,7 +456,15 @@ def main() -> None:
     for key, bar in (("content_precision", ""), ("content_recall", ""), ("content_f1", "0.75"),
                      ("speaker_accuracy", "0.80"), ("quote_speaker_f1", "")):
         print(f"{key:<28}{pol[key]:>10.3f}{bar:>8}")
+    print(f"\n{'half (by article name)':<28}{'articles':>9}{'content F1':>12}{'speaker':>9}"
+          f"{'q+spk F1':>10}")
+    for h in HALVES:
+        v = pol["halves"][h]
+        print(f"{h:<28}{v['articles']:>9}{v['content_f1']:>12.3f}{v['speaker_accuracy']:>9.3f}"
+              f"{v['quote_speaker_f1']:>10.3f}")
+    print("tune on the 'tune' half only; keep a change when the 'check' half holds or rises\n")
     print(f"{'seed content F1':<28}{seed['content_f1']:>10.3f}")
+    print(f"{'seed speakers correct':<28}{seed['speaker_correct']:>7}/{seed['gold']}")
     print(f"{'seed quote+speaker F1':<28}{seed['quote_speaker_f1']:>10.3f}{'0.80':>8}")
     print(f"\ntime {wall:.1f}s for {pol['words']} words: {pol['words_per_s_total']} words/s "
           f"(parse + entities + quotes); entities + quotes alone "

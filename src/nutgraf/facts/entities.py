@@ -7,12 +7,22 @@ that name one referent:
 - labels are corrected: social networks are not people, a place followed by 'border' or
   'crossing' is not a product, a department word inside a title ('UK *Defence* Secretary')
   is not an organisation;
-- 'Putin' joins 'Vladimir Putin' (a surname joins the one full name ending in it), and a
+- words that are not names are cut or dropped: a participle glued to the front of a name
+  ('Hosting Cook' when Cook is named elsewhere), a span with no capital letter ('meth'),
+  shouted words in otherwise mixed-case text ('GET OUT and VOTE for your GREAT Governor':
+  an all-caps word whose lower-case form the article also uses) and the title-cased
+  phrases of the quotation that shouts them ('Complete and Total Endorsement');
+- a GPE the gazetteer does not know as a place ('Siri', 'Netflix') is an organisation, a
+  team written 'the Steelers' is not a person, and an organisation spelt like a person the
+  article names more often as a person ('Trump') is that person;
+- 'Putin' joins 'Vladimir Putin' (a surname joins the one full name ending in it), a lone
+  first name joins the one full name starting with it ('Matt' → 'Matt Bevin'), and a
   misspelt first name ('Vladimr') joins the full name it nearly matches;
 - 'AP' joins 'Associated Press' (initials), 'the Kremlin' joins 'Kremlin';
 - a role seen beside a name ('President Putin', 'Dmitry Peskov, a Kremlin spokesman') makes
   later role phrases ('the Russian President') mentions of that person, when only one
-  person holds that role in the article.
+  person holds that role in the article ('the president of Ukraine' names another); a role
+  phrase is never a person's canonical name.
 
 ``EntityIndex`` answers the questions the quote and amount passes ask: which entity a span
 names, and who a pronoun or a role phrase refers to.
@@ -137,6 +147,10 @@ class _Cluster:
     def canonical(self) -> str:
         forms = self.forms()
         if self.label == "PERSON":
+            # a role phrase ('the president') is a mention, never the name
+            named = Counter({f: n for f, n in forms.items() if f[:1].isupper()
+                             and not _LEADING_THE.match(f)})
+            forms = named or forms
             # The fullest name the text gives, most frequent first, then the longest.
             best = max(forms, key=lambda f: (len(f.split()), forms[f], len(f)))
             # A misspelt variant must not win over a correctly spelt one of the same length.
@@ -144,7 +158,8 @@ class _Cluster:
             return max(same, key=lambda f: (forms[f], len(f)))
         if self.label in ("GPE", "ORG", "LOC") and all(f in ABBREVIATIONS for f in forms):
             return max(forms, key=forms.__getitem__)
-        return max(forms, key=lambda f: (forms[f], len(f)))
+        # 'Ford' over a shouted 'FORD' seen as often
+        return max(forms, key=lambda f: (forms[f], not (f.isupper() and len(f) > 3), len(f)))
 
 
 def _normal(text: str) -> str:
@@ -194,13 +209,62 @@ def _relabel(doc: "Doc", ent) -> str | None:
     return label
 
 
+def _known_place(name: str) -> bool | None:
+    """Whether the gazetteer knows ``name`` as a place (by its name, a demonym or a
+    container such as 'N.Y.'; an alternative name only for a well-known place, not a village
+    that shares a brand's spelling); None when there is no gazetteer to ask."""
+    try:
+        from nutgraf.facts.places.gazetteer import open_gazetteer
+
+        gaz = open_gazetteer()
+    except Exception:  # no gazetteer built: the label stays as the model gave it
+        return None
+    for cand in gaz.find(name) + gaz.find("the " + name):  # 'Netherlands', 'the Netherlands'
+        if cand.kind != "alt" or cand.entry.level <= 3 or cand.entry.population >= 100_000:
+            return True
+    return False
+
+
+def _shouting(doc: "Doc") -> tuple[set[int], list[tuple[int, int]]]:
+    """Shouted words: all-caps words (three letters or more) in otherwise mixed-case text
+    whose lower-case form the article also writes ('VOTE', 'GREAT' beside 'vote', 'great'),
+    unlike acronyms ('NASA').  Returns their token indices and the quotations or sentences
+    that hold them."""
+    letters = [ch for ch in text_of(doc) if ch.isalpha() and ch.lower() != ch.upper()]
+    if not letters or sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
+        return set(), []
+    lower = {t.text for t in doc if t.text.islower()}
+    shouted = {t.i for t in doc if len(t.text) >= 3 and t.text.isalpha() and t.text.isupper()
+               and t.text.lower() in lower}
+    if not shouted:
+        return set(), []
+    text = text_of(doc)
+    zones = []
+    for i in shouted:
+        sent = doc[i].sent
+        a, b = sent.start_char, sent.end_char
+        # the quotation around the word, when it is quoted ('Trump tweeted: “… VOTE …”')
+        o = max(text.rfind("“", 0, doc[i].idx), text.rfind('"', 0, doc[i].idx))
+        c = min((x for x in (text.find("”", doc[i].idx), text.find('"', doc[i].idx)) if x >= 0),
+                default=-1)
+        if o >= 0 and c > o and "\n\n" not in text[o:c]:
+            a, b = o, c
+        zones.append((a, b))
+    return shouted, zones
+
+
 def _mentions(doc: "Doc") -> list[Mention]:
     out = []
     text = text_of(doc)
+    shouted, zones = _shouting(doc)
     for ent in doc.ents:
         label = _relabel(doc, ent)
         if label is None:
             continue
+        if any(t.i in shouted for t in ent):
+            continue  # 'GREAT Governor', 'VOTE': shouted words, not names
+        if zones and label != "PERSON" and any(a <= ent.start_char < b for a, b in zones):
+            continue  # 'Complete and Total Endorsement' in the quotation that shouts
         first = ent.start
         # 'Later Olaf Scholz': a sentence-opening adverb is not part of the name
         while first < ent.end - 1 and doc[first].pos_ in ("ADV", "CCONJ", "SCONJ", "INTJ"):
@@ -209,11 +273,51 @@ def _mentions(doc: "Doc") -> list[Mention]:
             # 'Farmer Ada Kowalski': the title goes, the name (two words at least) stays
             while ent.end - first > 2 and doc[first].lower_.rstrip(".") in NAME_PREFIXES:
                 first += 1
+            # 'Hosting Cook': a verb the parse put at the front of the name
+            if ent.end - first > 1 and doc[first].pos_ == "VERB" \
+                    and doc[first].tag_ in ("VBG", "VBN", "VBD"):
+                first += 1
+            # 'the Steelers': a team or a group written in the plural is not a person
+            if ent.start > 0 and doc[ent.start - 1].lower_ == "the" \
+                    and doc[ent.end - 1].tag_ in ("NNPS", "NNS"):
+                label = "ORG"
         start, end = _trim(text, doc[first].idx, ent.end_char)
         if end <= start or not any(ch.isalpha() for ch in text[start:end]):
             continue
-        out.append(Mention(start, end, label, text[start:end]))
+        span = text[start:end]
+        if any(ch.islower() for ch in span) and not any(ch.isupper() for ch in span):
+            continue  # 'meth', 'pelo': a name has a capital letter (in a script with cases)
+        if label == "GPE" and span not in ABBREVIATIONS and not (
+                len(span.replace(".", "")) >= 3 and span.replace(".", "").isupper()) \
+                and _known_place(span) is False:  # initials ('NYC', 'USSR') stay places
+            label = "ORG"  # 'Siri', 'Netflix': not a place the gazetteer knows
+        out.append(Mention(start, end, label, span))
+    _unglue_participles(doc, out)
     return _harmonise_people(out)
+
+
+def _unglue_participles(doc: "Doc", mentions: list[Mention]) -> None:
+    """'Hosting Cook at Dreamforce …': a sentence-opening word ending in -ing/-ed that the
+    model took into a PERSON span, when the rest of the span is a person the article names
+    elsewhere (the surname of a full name, or the same words)."""
+    names = {_normal(m.text) for m in mentions if m.label == "PERSON"}
+    tails = {n.split()[-1] for n in names if len(n.split()) >= 2} | names
+    text = text_of(doc)
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        words = m.text.split()
+        if len(words) < 2 or not words[0].lower().endswith(("ing", "ed")):
+            continue
+        rest = " ".join(words[1:])
+        if _normal(rest) not in tails or _normal(rest) == _normal(m.text):
+            continue
+        tok = doc.char_span(m.start, m.start + len(words[0]), alignment_mode="expand")
+        if tok is None or not (tok[0].is_sent_start or tok[0].i == 0
+                               or doc[tok[0].i - 1].is_punct):
+            continue
+        shift = text.index(words[1], m.start + len(words[0]))
+        m.start, m.text = shift, text[shift:m.end]
 
 
 def _harmonise_people(mentions: list[Mention]) -> list[Mention]:
@@ -226,6 +330,18 @@ def _harmonise_people(mentions: list[Mention]) -> list[Mention]:
         full = [w for w in people if len(w) >= 2]
         if full:
             _relabel_as_people(mentions, full)
+    # 'Trump' tagged ORG here and PERSON in most other places: the person
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        words = _normal(m.text).split()
+        if len(words) == 1:
+            votes[words[0]][m.label] += 1
+    for m in mentions:
+        words = _normal(m.text).split()
+        if m.label in ("ORG", "GPE", "NORP", "LOC", "PRODUCT", "FAC") and len(words) == 1:
+            v = votes[words[0]]
+            if v["PERSON"] >= 2 and v["PERSON"] > sum(v.values()) - v["PERSON"]:
+                m.label = "PERSON"
     return mentions
 
 
@@ -313,6 +429,9 @@ class _Clusterer:
             forms = c.forms()
             if name in forms:
                 return c
+            if name.isupper() and len(name) > 3 and name.title() in forms \
+                    or any(f.isupper() and len(f) > 3 and f.title() == name for f in forms):
+                return c  # 'FORD' in a shouted line and 'Ford' are one
             if m.label == "PERSON":
                 if self._same_person(words, c.name_parts()):
                     return c
@@ -396,9 +515,34 @@ def _role_mentions(text: str, clusters: list[_Cluster]) -> None:
             start, end = hit.start(), hit.end()
             if text[end:end + 1] == " " and text[end + 1:end + 2].isupper():
                 continue  # 'the President Vladimir Putin': the name follows, already a mention
+            if re.match(r"\s+of\s", text[end:end + 5]):
+                continue  # 'the president of Ukraine': another country's holder of the role
             if any(s < end and start < e for s, e in taken):
                 continue
             person.mentions.append(Mention(start, end, "PERSON", text[start:end]))
+
+
+def _join_first_names(clusterer: _Clusterer) -> None:
+    """'Matt has my endorsement' beside 'Matt Bevin': a one-word person that is the first
+    name of exactly one full name in the article (and no one's surname) is that person."""
+    people = [c for c in clusterer.clusters if c.label == "PERSON"]
+    for c in people:
+        parts = c.name_parts()
+        if not parts or any(count != 1 for _, _, count in parts):
+            continue
+        word = next(iter(parts))[0]
+        owners = [o for o in people if o is not c and any(
+            count in (2, 3) and first == word for first, _, count in o.name_parts())]
+        surnames = [o for o in people if o is not c and any(
+            count >= 2 and last == word for _, last, count in o.name_parts())]
+        if len(owners) != 1 or surnames:
+            continue
+        owner = owners[0]
+        for m in c.mentions:
+            owner.add(m)
+        owner.roles |= c.roles
+        c.mentions.clear()
+    clusterer.clusters[:] = [c for c in clusterer.clusters if c.mentions]
 
 
 def find_entities(doc: "Doc") -> list[Entity]:
@@ -412,6 +556,7 @@ def find_entities(doc: "Doc") -> list[Entity]:
         cluster = clusterer.add(m)
         if m.label == "PERSON":
             cluster.roles |= _roles(text, m)
+    _join_first_names(clusterer)
     _role_mentions(text, clusterer.clusters)
     entities = []
     for c in clusterer.clusters:

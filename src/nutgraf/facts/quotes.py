@@ -254,6 +254,7 @@ class Cue:
     naming: bool = False  # content is 'X a "..."' after a naming verb
     gap: tuple[int, int] | None = None  # the cue set inside its content ('X, he said, Y')
     unsaid: bool = False  # a question put to someone ('when asked whether …'): no speaker needed
+    dropped: bool = False  # the parse's speaker could not speak (a time, a figure): none named
 
 
 def _is_verb(tok: "Token") -> bool:
@@ -665,6 +666,73 @@ def resolve_speaker(tok: "Token | None", index: "EntityIndex"):
     return (text or None), span, None
 
 
+# Entity types of a figure or a time: 'Fifty-one percent say', '5:45 p.m. … is calling'.
+_FIGURE_TYPES = {"DATE", "TIME", "PERCENT", "CARDINAL", "MONEY", "QUANTITY", "ORDINAL"}
+# Parts of speech that never head a speaker's noun phrase ('made public ― Trump boasted').
+_NOT_SPEAKER_POS = {"NUM", "ADV", "VERB", "AUX", "ADP", "SCONJ", "CCONJ", "PART", "PUNCT",
+                    "SYM", "INTJ", "SPACE"}
+# Quantifiers that stand for a group of people ('many say', 'most agreed').
+_GROUP_WORDS = {"many", "most", "several", "few", "others", "some", "all", "both", "each"}
+# Media objects, which show or suggest but do not speak ('the clip suggests …'); documents
+# and statements ('the report', 'a statement') do speak.
+MEDIA_NOUNS = frozenset({
+    "clip", "video", "footage", "photo", "photograph", "image", "picture", "chart", "graph",
+    "graphic", "map", "screenshot", "recording", "audio", "tape", "film", "movie", "trailer",
+    "scene", "snapshot", "selfie", "livestream", "broadcast",
+})
+
+
+def can_speak(tok: "Token", index: "EntityIndex", in_quote) -> bool:
+    """Whether the word the parse made a cue's subject can be a speaker: a person, an
+    organisation, a group or a document can; a figure, a time, a media object, or words
+    inside the quotation itself cannot."""
+    if in_quote(tok.idx):
+        return False  # '“My reaction, that was outrageous,” X said': the quote is not its speaker
+    low = tok.lower_
+    if low in PRONOUNS or tok.pos_ == "PRON":
+        return True
+    ent = index.at(tok.idx, tok.idx + len(tok), {"PERSON", "ORG", "NORP", "GPE"})
+    if ent is not None:
+        return True
+    if tok.ent_type_ in _FIGURE_TYPES or tok.like_num:
+        return False
+    if tok.pos_ in _NOT_SPEAKER_POS:
+        return False
+    if tok.pos_ == "ADJ" and low not in _GROUP_WORDS:
+        return False
+    if lemma(tok) in MEDIA_NOUNS or low in MEDIA_NOUNS:
+        return False
+    return True
+
+
+def is_figure_or_media(tok: "Token") -> bool:
+    """A figure ('Fifty-one percent') or a media object ('the clip'): never a speaker."""
+    return tok.ent_type_ in _FIGURE_TYPES - {"DATE", "TIME"} or tok.like_num \
+        or lemma(tok) in MEDIA_NOUNS or tok.lower_ in MEDIA_NOUNS
+
+
+def _fallback_speaker(doc: "Doc", cue: Cue, index: "EntityIndex", in_quote) -> "Token | None":
+    """Another speaker for a cue whose parsed subject cannot speak: the noun phrase right
+    before the cue, an inverted one right after it, else the nearest person or organisation
+    named earlier in the cue's sentence (outside quotation marks); None when there is none."""
+    tok = cue.token
+    bad = cue.speaker
+    for cand in (_subject_before(doc, tok), _subject_after(doc, tok)):
+        if cand is None or bad is not None and bad.left_edge.i <= cand.i <= bad.right_edge.i:
+            continue  # '44 percent of Americans': the figure's own words do not speak either
+        if can_speak(cand, index, in_quote):
+            return cand
+    best: dict[str, "Token"] = {}
+    for s, e, ent in index.mentions_before(tok.idx, {"PERSON", "ORG"}):
+        if s < tok.sent.start_char or in_quote(s):
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or span.root.dep_ in ("dobj", "pobj", "compound", "poss"):
+            continue  # 'dedicating the museum', 'appeared on MSNBC': not who spoke
+        best[ent.label] = span.root
+    return best.get("PERSON") or best.get("ORG")
+
+
 # --------------------------------------------------------------------------- attribution
 
 class _Resolver:
@@ -788,6 +856,17 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
 
     cues = find_cues(doc, lambda pos: (lambda p: p is not None and p.words(text) >= 3)(
         passage_at(pos)))
+    def in_quote(pos: int) -> bool:
+        return passage_at(pos) is not None
+
+    for cue in cues:
+        if cue.speaker is not None and not can_speak(cue.speaker, index, in_quote):
+            # a figure or a media object is what the sentence is about: no one else spoke;
+            # a time or a misparse hides the speaker elsewhere in the sentence
+            if is_figure_or_media(cue.speaker):
+                cue.speaker, cue.dropped = None, True  # the statement stays, unattributed
+            else:
+                cue.speaker = _fallback_speaker(doc, cue, index, in_quote)
     by_token = {c.token.i: c for c in cues}
     para_starts = [s for s, _ in paragraphs(text)]
 
@@ -824,7 +903,8 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
         if cue.token.i in used_cues or cue.content is None or cue.quote_only:
             continue
         s, e = cue.content
-        if len(_WORD.findall(text[s:e])) < 2 or cue.speaker is None and not cue.unsaid:
+        if len(_WORD.findall(text[s:e])) < 2 or cue.speaker is None and not (cue.unsaid
+                                                                              or cue.dropped):
             continue
         inner = [q for q in passages if s <= q.start and q.end <= e]
         if cue.naming and not inner:

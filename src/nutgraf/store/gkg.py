@@ -178,6 +178,14 @@ def location_fields(p: dict[str, Any]) -> tuple[int, str, str, str, str, str, st
     return kind, full, fips, adm1, _coord(p["lat"]), _coord(p["lon"]), feature
 
 
+def _role_phrase(name: str) -> bool:
+    """'the president', 'a spokesman': a role phrase is not a person's name; the entities
+    pass resolves it to its person when it can, and otherwise it stays out of the persons
+    columns."""
+    first = name.split()[0] if name.split() else ""
+    return first.lower() in ("the", "a", "an", "this", "that") or first[:1].islower()
+
+
 def gkg_row(a: dict[str, Any]) -> list[str]:
     """The 27 fields for one article record (as ``SQLiteStore.iter_articles`` yields)."""
     date = gkg_date(a.get("published")) or gkg_date(a.get("fetched_at"))
@@ -192,7 +200,7 @@ def gkg_row(a: dict[str, Any]) -> list[str]:
         offsets = sorted(s for s, _ in e.get("mentions", []))
         for off in offsets:
             allnames.append((off, f"{name},{off}"))
-        if e["label"] == "PERSON":
+        if e["label"] == "PERSON" and not _role_phrase(name):
             persons.append(name)
             persons2 += [(o, f"{name},{o}") for o in offsets]
         elif e["label"] == "ORG":
