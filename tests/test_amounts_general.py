@@ -134,3 +134,16 @@ def test_counted_noun_phrase(text, needle, unit, obj):
 def test_a_part_keeps_its_own_span():
     found = amounts("Police arrested 12 of the 40 protesters.")
     assert [a.text for a in found] == ["12", "40 protesters"]
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("A last-32 tie awaits the club in February.", "32"),
+    ("The Australian-35 index is an invented name here.", "35"),
+])
+def test_a_word_hyphen_number_is_a_name_or_rank(text, needle):
+    start = text.index(needle)
+    assert not [a for a in amounts(text) if a.start <= start < a.end]
+
+
+def test_a_sign_or_approximation_before_a_hyphen_keeps_the_number():
+    assert one("The launch angle averaged minus-1.4 degrees.", "1.4").value == -1.4

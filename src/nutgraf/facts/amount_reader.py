@@ -415,8 +415,7 @@ class AmountReader:
                     return None  # 'TA-35', 'F-35', 'COVID-19'; '5-10' is read as a range
                 if word.lower() not in ("minus", "sub", "over", "under", "top", "mid",
                                         "about", "around", "nearly", "almost", "now", "up"):
-                    if not word.isalpha():
-                        return None
+                    return None  # 'last-32', 'covid-19', 'x-2': a name or a rank, not a count
             if before in ".,":
                 return None  # part of a longer malformed number
         if core.kind == "words":
@@ -603,8 +602,6 @@ class AmountReader:
         core2 = _read_core(text, nxt)
         if core2 is None or core2.value is None:
             return
-        if core2.kind == "words" and core2.value == 1 and conn != "to":
-            return
         if conn == "to" and draft.unit is not None and draft.core.kind == "digits" and (
                 before == "by" or _change_verb(self.token_at(draft.start - 2) if
                                                draft.start >= 2 else None)):
@@ -742,7 +739,7 @@ class AmountReader:
                     if tok is not None and tok.pos_ in ("PROPN",) and not sent_start or \
                             (any(ch.isupper() for ch in word[1:]) and word.upper() != word
                              and not sent_start) or \
-                            (word.isupper() and len(word) > 1 and word not in ("US",)):
+                            (word.isupper() and len(word) > 1):
                         if not d.approximate:
                             return False
             # addresses and proper names after the number: '575 Wilbraham Road'
