@@ -251,7 +251,7 @@ def build(data: Path, sample: int, seed: int) -> tuple[list[dict], dict]:
             url = f"https://feeds.example/dump/{d['key'][:12]}.txt"
             copies.append({"key": f"{d['key']}~text", "url": url, "host": "feeds.example", "group": d["key"],
                            "kind": "text", "article": nutgraf.extract(raw, url=url, content_type="text/plain"),
-                           "raw": raw, "content_type": "text/plain"})
+                           "raw": raw, "content_type": "text/plain", "service": raw.decode().split("\n")[3]})
     for i, d in enumerate(rng2.sample(others, min(40, len(others)))):
         site = sites[i % len(sites)]
         paras = [p for p in d["article"].text.split("\n\n") if p.strip()]
@@ -346,7 +346,10 @@ def run_nutgraf(docs: list[dict]) -> tuple[dict[int, int], float, dict[int, str 
             ids[i] = aid
         groups = dict(store.conn.execute("SELECT article_id, syndication_group FROM corpus_articles"))
         kinds = dict(store.conn.execute("SELECT article_id, copy_kind FROM corpus_articles"))
+        wires = dict(store.conn.execute("SELECT article_id, wire FROM corpus_articles"))
         store.close()
+    for i, aid in ids.items():
+        docs[i]["wire_found"] = wires[aid]
     return ({i: groups[aid] for i, aid in ids.items()}, len(docs) / t_pass,
             {i: kinds[aid] for i, aid in ids.items()})
 
@@ -490,6 +493,10 @@ def main() -> None:
     nut = score(pred, docs)
     nut["store_pass_docs_per_s"] = round(store_rate)
     nut["copy_kind_marked"] = kinds_marked(marks, pred, docs)
+    dumps = [d for d in docs if d["kind"] == "text"]
+    nut["text_dumps_wire_found"] = {"dumps": len(dumps), "service_found": sum(
+        1 for d in dumps if d["wire_found"] and {"Associated Press": "AP"}.get(d["service"], d["service"])
+        in d["wire_found"].split(","))}
     shingle_sets = [dedup.unique(dedup.text_shingles(t)[1]) for t in texts]
     ds_raw, ds_verified = run_datasketch(docs, shingle_sets)
     ds = score(ds_verified, docs)
@@ -534,6 +541,7 @@ def main() -> None:
             f"{r['by_kind'][k]['precision']:.3f}/{r['by_kind'][k]['recall']:.3f}" for k in ALL_KINDS]
         print(f"{h:34}" + "".join(f"{c:>18}" for c in cells))
     print(f"copy_kind marked, by kind planted: {nut['copy_kind_marked']}")
+    print(f"text dumps whose wire service was found (byline, dateline): {nut['text_dumps_wire_found']}")
     print("MinHash step, documents/s on one core (best / median of 7 rounds): "
           + ", ".join(f"{k} {v['best']}/{v['median']}" for k, v in speed.items()))
     print(f"store pass (dedup.assign incl. SQLite lookups, verification, inserts): {nut['store_pass_docs_per_s']} docs/s")

@@ -141,3 +141,15 @@ def test_old_postgres_store_upgraded(pg_url):
         (t,) = store_all(store, [make(TRIMMED, title="t", published="2024-03-06", url="https://t.example/")])
         r = rows(store)
         assert r[t][0] == w and (r[c][3], r[t][3]) == ("full", "trimmed")
+
+
+def test_wire_bylines():
+    from nutgraf.corpus.wire import wire_cues
+
+    text = "Cat found\n\nBy JANE DOE\nAssociated Press\n\nSANTA FE, N.M. (AP) \u2014 A cat was found."
+    cues = wire_cues(text)
+    assert [(c.service, c.kind) for c in cues] == [("AP", "byline"), ("AP", "dateline")]
+    assert text[cues[0].start:cues[0].end] == "By JANE DOE\nAssociated Press"
+    assert wire_cues("By Jane Doe and John Roe, Reuters")[0].service == "Reuters"
+    assert wire_cues("By Anna Smith\n\nThe council met in April.") == []
+    assert wire_cues("By the way, AP style is fine.") == []

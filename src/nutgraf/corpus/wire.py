@@ -1,4 +1,5 @@
-"""Wire-service cues in an article's text: datelines ('WASHINGTON (AP) —'), credits
+"""Wire-service cues in an article's text: datelines ('WASHINGTON (AP) —'), bylines
+('By JANE DOE, Associated Press' on a line of its own), credits
 ('Reporting by Jane Doe; Editing by John Roe', '(Reuters)', '© AFP', 'The Associated Press
 contributed to this report').  Each cue is a span of ``Article.text`` like every other fact.
 """
@@ -50,12 +51,17 @@ assert _FIRST.isalpha() and _FIRST.isascii()
 _CONTRIB = re.compile(
     r"(?=[" + _FIRST + r"])\b(?:" + _ANY + r")\s+(?:contributed(?: to this report)?|writers?\b|correspondents?\b|reporters?\b)")
 _PHOTO = re.compile(r"\((?:" + _ANY + r")\s+Photo\b")
+# a wire byline: 'By JANE DOE, Associated Press', 'By Jane Doe\nReuters', 'By JANE DOE | AFP' on
+# a line of its own (a text dump of a wire story keeps it)
+_BYLINE = re.compile(
+    r"(?m)^[ \t]*By[ \t]+[A-Z][\w.'\u2019-]*(?:[ \t]+(?:[A-Z][\w.'\u2019-]*|and|de|van|von|al|el)){0,5}"
+    r"(?:[ \t]*[,|/\u2013\u2014-][ \t]*|[ \t]*\n[ \t]*|[ \t]+)(?:The[ \t]+)?(?:" + _ANY + r")[ \t]*$")
 
 
 @dataclass
 class WireCue:
     service: str
-    kind: str  # dateline | credit | copyright | contributed | photo | paren
+    kind: str  # dateline | byline | credit | copyright | contributed | photo | paren
     start: int
     end: int
 
@@ -83,6 +89,8 @@ def wire_cues(text: str) -> list[WireCue]:
 
     for m in _DATELINE.finditer(text):
         add(_service(m), "dateline", m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end())
+    for m in _BYLINE.finditer(text):
+        add(_service(m), "byline", m.start() + len(m.group(0)) - len(m.group(0).lstrip()), m.end())
     for m in _REPORTING.finditer(text):
         service = _service(m)
         # 'Reporting by ...; Editing by ...' without a named service is Reuters' house style
