@@ -147,3 +147,15 @@ def test_a_word_hyphen_number_is_a_name_or_rank(text, needle):
 
 def test_a_sign_or_approximation_before_a_hyphen_keeps_the_number():
     assert one("The launch angle averaged minus-1.4 degrees.", "1.4").value == -1.4
+
+
+@pytest.mark.parametrize("text,needle,value,unit", [
+    ("About 1.5m people live in the valley.", "1.5m", 1.5e6, "people"),
+    ("The app has 10k users.", "10k", 1e4, "people"),
+    ("The game passed 2.5m downloads.", "2.5m", 2.5e6, "download"),
+    ("The 37m yacht docked in the harbour.", "37m", 37.0, "metre"),
+    ("She won the 100m sprint.", "100m", 100.0, "metre"),
+])
+def test_a_glued_m_or_k_before_a_counted_noun_is_a_scale(text, needle, value, unit):
+    a = one(text, needle)
+    assert (a.value, a.unit) == (value, unit)

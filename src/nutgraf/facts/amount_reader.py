@@ -472,6 +472,14 @@ class AmountReader:
             if m_unit and U._UNIT_LOOKUP[m_unit.lastgroup] in U.MONEY_UNITS:
                 money = True
         pos = e
+        if core.kind == "digits" and not money and text[e:e + 1] in ("m", "k") and \
+                text[e + 1:e + 2] == " ":
+            # '1.5m people', '10k users': a glued m or k before a counted plural noun (not a
+            # unit: '3m years' stays ambiguous) is million or thousand; '37m yacht' is metres
+            nxt = self.token_from(e + 2)
+            if nxt is not None and nxt.idx == e + 2 and nxt.tag_ == "NNS" and \
+                    nxt.pos_ == "NOUN" and U.match_unit(nxt.text, 0, glued=False) is None:
+                money = True
         if core.kind in ("digits", "words"):
             factor, pos, scaled = _scale(text, e, core, money)
             if scaled and draft.value is not None:
