@@ -159,3 +159,16 @@ def test_a_sign_or_approximation_before_a_hyphen_keeps_the_number():
 def test_a_glued_m_or_k_before_a_counted_noun_is_a_scale(text, needle, value, unit):
     a = one(text, needle)
     assert (a.value, a.unit) == (value, unit)
+
+
+def test_a_rate_after_a_list_applies_to_each_item():
+    text = "She is averaging 27.4 points, 8.1 rebounds and 6.3 assists per game."
+    assert [(a.value, a.per) for a in amounts(text)] == [(27.4, "game"), (8.1, "game"),
+                                                         (6.3, "game")]
+    text = "He earned $5,000 and then paid $20 a month."
+    assert [(a.value, a.per) for a in amounts(text)] == [(5000.0, None), (20.0, "month")]
+
+
+def test_a_fraction_of_a_unit():
+    a = one("The Fed raised rates by a quarter of a percentage point.", "quarter")
+    assert (a.value, a.unit) == (0.25, "percentage point")

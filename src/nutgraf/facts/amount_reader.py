@@ -542,6 +542,13 @@ class AmountReader:
         if draft.core.kind == "vague" and text[at:at + 3].lower() == "of ":
             at += 3
         hit = U.match_unit(text, at, glued=(gap == 0 and glued))
+        if hit is None and draft.core.kind == "frac":
+            # 'a quarter of a percentage point', 'half a mile', 'two-thirds of a second'
+            of_a = re.match(r"(?:of\s+)?an?\s+", text[at:at + 8], re.IGNORECASE)
+            if of_a:
+                hit = U.match_unit(text, at + of_a.end(), glued=False)
+                if hit and hit[0] in U.MONEY_UNITS:
+                    hit = None
         if hit and draft.currency and hit[0] not in U.MONEY_UNITS:
             hit = None  # '$800 stone pizza oven': the noun after money is not its unit
         if hit and text[at - 1:at] == "-" and hit[0] not in (

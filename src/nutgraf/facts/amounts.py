@@ -33,6 +33,7 @@ resolves), else the phrase as written, without appositions or relative clauses.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from nutgraf.facts.amount_context import AmountContext, change_direction
@@ -48,6 +49,29 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------------------------------
 
+_LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
+def _shared_rate(text: str, drafts: list) -> None:
+    """A rate written once after a list applies to each item: '27.4 points, 8.1 rebounds
+    and 6.3 assists per game' -> per 'game' for all three.  Items are amounts with a unit
+    and no rate of their own, separated only by commas and 'and'/'or'."""
+    for k in range(len(drafts) - 1, 0, -1):
+        last = drafts[k]
+        if last.per is None or last.unit is None:
+            continue
+        j = k
+        while j > 0:
+            prev = drafts[j - 1]
+            gap = text[prev.end:drafts[j].start]
+            listed = bool(gap.strip()) and _LIST_GAP.fullmatch(gap) is not None
+            if not listed or prev.per is not None or prev.unit is None or prev.vague or \
+                    (prev.currency is None) != (last.currency is None):
+                break
+            prev.per = last.per
+            j -= 1
+
+
 def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]:
     """Every amount in ``doc``, in text order, each with its span over ``doc.text``."""
     reader = AmountReader(doc)
@@ -59,6 +83,8 @@ def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]
         ctx.counted(d)
         ctx.subject_object(d)
         ctx.clause_rate(d)
+    _shared_rate(text, drafts)
+    for d in drafts:
         source, source_span = ctx.source(d)
         start, end = d.start, d.end
         while end > start and text[end - 1] in " ,.;:-–":
