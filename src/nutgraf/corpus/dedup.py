@@ -471,7 +471,10 @@ def upgrade(con: Connection) -> bool:
         if has_copy_kind(con):
             _UPGRADED.add(raw)
             return False
-    con.execute("ALTER TABLE corpus_articles ADD COLUMN copy_kind TEXT", ())
+    if isinstance(con, sqlite3.Connection):
+        con.execute("ALTER TABLE corpus_articles ADD COLUMN copy_kind TEXT", ())
+    else:  # IF NOT EXISTS: a writer beside this one may have added it since the check
+        con.execute("ALTER TABLE corpus_articles ADD COLUMN IF NOT EXISTS copy_kind TEXT", ())
     rows = con.execute("SELECT c.article_id, a.text FROM corpus_articles c JOIN articles a ON a.id = c.article_id "
                        "WHERE c.shingles > 0 ORDER BY c.article_id", ()).fetchall()
     for aid, text in rows:
