@@ -10,7 +10,9 @@ trafilatura's evaluation set (699 pages): its own snippet metric: a "with" snipp
 the output is a true positive (else a false negative), a "without" snippet found is a false
 positive.  Title/author/date exact match lives in bench/metadata.py.
 
-Every tool gets the same decoded string; time is wall-clock per page, one process.
+Every tool gets the same decoded string; time is wall-clock per page, one process.  For the
+speed goal (nutgraf/trafilatura CPU time, each leg in its own process, both halves) run
+bench/extract_speed.py.
 Figures go to bench/results/extraction.json.
 """
 

@@ -65,24 +65,43 @@ _WS = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _NL = re.compile(r"\s*\n\s*")
 
 
-def furniture_words(el: HtmlElement) -> tuple[set[str], bool]:
+_NO_WORDS: tuple[frozenset[str], bool] = (frozenset(), False)
+# furniture_words by attribute string: pages repeat the same few hundred class names on
+# thousands of elements.  Cleared when it grows past _CACHE_MAX (a page of unique ids).
+_WORDS_CACHE: dict[str, tuple[frozenset[str], bool]] = {}
+_CACHE_MAX = 50_000
+
+
+def furniture_words(el: HtmlElement) -> tuple[frozenset[str], bool]:
     """The furniture words in el's class/id/role, and whether any of them is a strong one."""
-    attrs = " ".join(filter(None, (el.get("class"), el.get("id"), el.get("role"), el.get("itemprop"))))
+    get = el.get
+    attrs = " ".join(filter(None, (get("class"), get("id"), get("role"), get("itemprop"))))
     if not attrs:
-        return set(), False
+        return _NO_WORDS
+    found = _WORDS_CACHE.get(attrs)
+    if found is None:
+        found = _furniture_words(attrs)
+        if len(_WORDS_CACHE) >= _CACHE_MAX:
+            _WORDS_CACHE.clear()
+        _WORDS_CACHE[attrs] = found
+    return found
+
+
+def _furniture_words(attrs: str) -> tuple[frozenset[str], bool]:
     words = {w.lower() for w in _SPLIT.split(attrs) if w}
     hits = words & _FURNITURE_WORDS
     if hits & _COMMENT_WORDS and words & _LIVE_WORDS:
         # 'live-match-comment', 'liveblog-comment': the entries of a live ticker are the
         # article, not readers' comments
         hits -= _COMMENT_WORDS
-    return hits, bool(hits - _WEAK_WORDS)
+    return frozenset(hits), bool(hits - _WEAK_WORDS)
 
 
 def is_hidden(el: HtmlElement) -> bool:
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    get = el.get
+    if get("hidden") is not None or get("aria-hidden") == "true":
         return True
-    style = el.get("style")
+    style = get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
@@ -156,36 +175,41 @@ class BlockBuilder:
             self.deadline.check()
         run: list[str] = []
         links = 0
-        if el.text:
-            run.append(el.text)
+        text = el.text
+        if text:
+            run.append(text)
+        marked = self.has_block_inside
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str):
+            if tag.__class__ is not str and not isinstance(tag, str):
                 pass
-            elif tag in BLOCK_TAGS or child in self.has_block_inside:
-                self._flush(el, run, links, furniture, in_link, kind)
-                run, links = [], 0
-                if not self.skip(child):
+            elif tag in BLOCK_TAGS or child in marked:
+                if run:
+                    self._flush(el, run, links, furniture, in_link, kind)
+                    run, links = [], 0
+                if tag not in SKIP_TAGS and not is_hidden(child):
                     inner = furniture
                     if tag in FURNITURE_TAGS or (tag not in _NEVER_FURNITURE and furniture_words(child)[0]):
                         inner = furniture + (child,)
-                    if tag == "tr" and not any(c in self.has_block_inside for c in child):
+                    if tag == "tr" and not any(c in marked for c in child):
                         self._row(child, inner, in_link)
                     else:
                         self._walk(child, depth + 1, inner, in_link or tag == "a",
                                    "caption" if tag == "figure" else kind)
             elif tag == "br":
                 run.append("\n")
-            elif not self.skip(child):
+            elif tag not in SKIP_TAGS and not is_hidden(child):
                 text = child.text_content()
                 run.append(text)
                 if tag == "a":
                     links += len(text.strip())
-                else:
+                elif len(child):  # an element without children holds no link
                     links += sum(len(a.text_content().strip()) for a in child.iter("a"))
-            if child.tail:
-                run.append(child.tail)
-        self._flush(el, run, links, furniture, in_link, kind)
+            tail = child.tail
+            if tail:
+                run.append(tail)
+        if run:
+            self._flush(el, run, links, furniture, in_link, kind)
 
     def _row(self, tr: HtmlElement, furniture: tuple[HtmlElement, ...], in_link: bool) -> None:
         """A table row of plain cells is one block: 'cell | cell | cell'."""

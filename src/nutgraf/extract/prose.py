@@ -57,27 +57,56 @@ CALL_TO_ACTION = re.compile(
 )
 
 
+# Necessary conditions for the two notices, tested on the lower-cased text before the regexes
+# run (most blocks contain none of these words).  Exact: under re.I a letter of these words only
+# matches characters whose lower() is that letter, except "İ", "ı" (for i) and "ſ" (for s);
+# a text holding one of those goes straight to the regex.
+_COOKIE_WORD = "cookie"
+_MAILING_WORDS = (
+    "unsubscribe", "out at any time", "désabonner", "désinscri", "abmelden", "abbestellen", "darse de baja",
+    "suscripción", "disiscriver", "liste de diffusion", "mailing list", "mail", "adresse", "correo electrónico",
+    "creative commons", "licensed under", "lizenziert unter", "sous licence",
+)
+_ODD_FOLDS = ("\u0130", "\u0131", "\u017f")
+
+
+def _notice(text: str) -> bool:
+    """``_COOKIE_NOTICE.search(text) or _MAILING_NOTICE.search(text)``, as a bool."""
+    if not text.isascii() and any(map(text.__contains__, _ODD_FOLDS)):
+        return bool(_COOKIE_NOTICE.search(text) or _MAILING_NOTICE.search(text))
+    low = text.lower()
+    if _COOKIE_WORD in low and _COOKIE_NOTICE.search(text):
+        return True
+    return any(map(low.__contains__, _MAILING_WORDS)) and _MAILING_NOTICE.search(text) is not None
+
+
+def _ends(pattern: re.Pattern[str], text: str, longest: int) -> bool:
+    """``pattern.search(text)`` for a pattern that ends in ``\\s*$`` and whose other part is at
+    most ``longest`` characters, none of them whitespace: only the end of the text is read."""
+    return pattern.search(text, max(0, len(text.rstrip()) - longest)) is not None
+
+
 def block_weight(block: Block) -> float:
     """How much a block looks like article prose (>0) or like page furniture (<0)."""
     if block.kind in ("caption", "row"):
         return 0.0  # neither prose nor chrome: kept or dropped by where they stand
-    n = len(block.text)
-    if n < 400:
-        n += 2 * len(_CJK.findall(block.text))
+    text = block.text
+    n = len(text)
+    if n < 400 and not text.isascii():
+        n += 2 * len(_CJK.findall(text))
     ld = block.link_density
     if ld > 0.5:
         return -n * ld  # navigation, teaser lists
-    if n < 500 and (_COOKIE_NOTICE.search(block.text) or _MAILING_NOTICE.search(block.text)):
+    if n < 500 and _notice(text):
         return -float(n)
-    if n < 500 and _TRUNCATED.search(block.text):
+    if n < 500 and _ends(_TRUNCATED, text, 6):
         return 0.0  # a teaser's excerpt, cut off mid-sentence
 
-    punct = len(_PUNCT.findall(block.text))
-    if n >= 80 and punct >= 1:
+    if n >= 80 and _PUNCT.search(text) is not None:
         return n * (1 - ld) ** 2 * (1.2 if block.kind == "p" else 1.0)
-    if n >= 40 and _SENTENCE_END.search(block.text):
+    if n >= 40 and _ends(_SENTENCE_END, text, 1):
         return n * (1 - ld) * 0.6
-    if n >= 20 and " " in block.text and _SENTENCE_END.search(block.text):
+    if n >= 20 and " " in text and _ends(_SENTENCE_END, text, 1):
         return n * (1 - ld) * 0.2  # a short sentence: dialogue, a one-line paragraph
     return -5.0  # short chrome: 'Share', 'Menu', a date line
 
