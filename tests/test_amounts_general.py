@@ -172,3 +172,13 @@ def test_a_rate_after_a_list_applies_to_each_item():
 def test_a_fraction_of_a_unit():
     a = one("The Fed raised rates by a quarter of a percentage point.", "quarter")
     assert (a.value, a.unit) == (0.25, "percentage point")
+
+
+@pytest.mark.parametrize("text,needle,kept", [
+    ("The side slipped towards the bottom three after a poor run.", "three", False),
+    ("She finished in the top 10 at the Open.", "10", False),
+    ("The top 10 firms paid no tax.", "10", True),
+])
+def test_the_top_or_bottom_n_is_a_place_in_a_table(text, needle, kept):
+    start = text.index(needle)
+    assert bool([a for a in amounts(text) if a.start <= start < a.end]) is kept

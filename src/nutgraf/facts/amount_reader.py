@@ -771,6 +771,15 @@ class AmountReader:
                     re.match(r"\s*[,)]", text[d.end:d.end + 3]) and 0 < d.value < 120 and \
                     float(d.value).is_integer():
                 return False
+        if core.kind in ("words", "digits") and plain and not d.approximate:
+            # 'slipped towards the bottom three', 'finished in the top 10': a place in a
+            # table, not a count (unless a counted noun follows: 'the top 10 firms')
+            word, ws = _prev_word(text, d.start)
+            if word.lower() in ("top", "bottom") and \
+                    _prev_word(text, ws)[0].lower() == "the":
+                nxt = self.token_from(d.end + 1) if text[d.end:d.end + 1] == " " else None
+                if nxt is None or nxt.pos_ not in ("NOUN", "PROPN", "ADJ"):
+                    return False
         if core.kind == "words" and plain and d.value is not None:
             word, ws = _prev_word(text, d.start)
             if word.lower() in ID_WORDS:
