@@ -182,3 +182,25 @@ def test_a_fraction_of_a_unit():
 def test_the_top_or_bottom_n_is_a_place_in_a_table(text, needle, kept):
     start = text.index(needle)
     assert bool([a for a in amounts(text) if a.start <= start < a.end]) is kept
+
+
+@pytest.mark.parametrize("text,needle,lower,upper,unit", [
+    ("Mileage rose from 20 miles per gallon in 2008 to 29 mpg in 2020.", "20 miles", 20.0,
+     29.0, "mile per gallon"),
+    ("The index fell from 5% last year to 3.2% this year.", "5%", 5.0, 3.2, "percent"),
+])
+def test_from_x_with_an_adjunct_to_y_is_a_range(text, needle, lower, upper, unit):
+    a = one(text, needle)
+    assert (a.lower_bound, a.upper_bound, a.unit) == (lower, upper, unit)
+    assert len(amounts(text)) == 1
+
+
+def test_from_x_to_y_across_a_clause_is_two_amounts():
+    text = "Sales rose from $5m in March, the company said, to $7m."
+    assert [a.value for a in amounts(text)] == [5e6, 7e6]
+
+
+def test_the_end_of_a_from_range_to_a_bare_number_shares_the_unit():
+    found = amounts("Mileage rose from about 14-18 mpg to 24 for SUVs.")
+    assert [(a.lower_bound, a.upper_bound, a.value, a.unit) for a in found] == [
+        (14.0, 18.0, 14.0, "mile per gallon"), (None, None, 24.0, "mile per gallon")]

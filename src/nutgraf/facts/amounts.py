@@ -50,6 +50,43 @@ if TYPE_CHECKING:
 # ---------------------------------------------------------------------------------------
 
 _LIST_GAP = re.compile(r"\s*(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+_ADJUNCT_TO = re.compile(r"(?:\s+\w[\w-]*){1,3}\s+to\s+$")
+_NOT_ADJUNCT = {"VBD", "VBZ", "VBP", "MD", "CC", ",", ":", "-LRB-", "-RRB-", "WDT", "WP", "VB"}
+
+
+def _from_to(doc: "Doc", text: str, drafts: list) -> list:
+    """'from 20 miles per gallon in 2008 to 29 mpg': 'from X [a short adjunct] to Y' is a
+    range X-Y in the unit of X, as 'from 20 to 29 mpg' is (years between were never
+    amounts; what sits between is a time or a qualifier, never a verb or a comma)."""
+    out: list = []
+    k = 0
+    while k < len(drafts):
+        a = drafts[k]
+        b = drafts[k + 1] if k + 1 < len(drafts) else None
+        if b is not None and not a.is_range and not a.vague and a.value is not None and \
+                b.value is not None and not b.is_range and a.unit is not None and \
+                b.unit in (None, a.unit) and (a.currency == b.currency or b.currency is None) \
+                and text[max(0, a.start - 5):a.start].lower().rstrip().endswith("from"):
+            gap = text[a.end:b.start]
+            m = _ADJUNCT_TO.fullmatch(gap)
+            span = doc.char_span(a.end, b.start, alignment_mode="expand") if m else None
+            if span is not None and all(t.tag_ not in _NOT_ADJUNCT for t in span[:-1]):
+                a.lower, a.upper, a.is_range = a.value, b.value, True
+                a.end = b.end
+                if b.per and not a.per:
+                    a.per = b.per
+                out.append(a)
+                k += 2
+                continue
+        if b is not None and a.is_range and a.unit is not None and b.unit is None and \
+                b.currency is None and b.value is not None and not b.vague and \
+                re.fullmatch(r"\s+to\s+", text[a.end:b.start]) and \
+                text[max(0, a.start - 5):a.start].lower().rstrip().endswith("from"):
+            # 'from about 14-18 mpg to 24': the end shares the start's unit
+            b.unit, b.unit_form = a.unit, a.unit_form
+        out.append(a)
+        k += 1
+    return out
 
 
 def _shared_rate(text: str, drafts: list) -> None:
@@ -75,7 +112,7 @@ def _shared_rate(text: str, drafts: list) -> None:
 def find_amounts(doc: "Doc", index: "EntityIndex | None" = None) -> list[Amount]:
     """Every amount in ``doc``, in text order, each with its span over ``doc.text``."""
     reader = AmountReader(doc)
-    drafts = reader.read_all()
+    drafts = _from_to(doc, text_of(doc), reader.read_all())
     ctx = AmountContext(doc, index, reader)
     out: list[Amount] = []
     text = text_of(doc)
