@@ -34,6 +34,7 @@ def one(text: str, needle: str):
      "mile per hour"),
     ("Its 0-60 mph time is 4.2 seconds.", "0-60", 60.0, "mile per hour"),
     ("The saloon reaches 0-100 km/h in 5.9 seconds.", "0-100", 100.0, "kilometre per hour"),
+    ("The estate goes 0-to-60 mph in 5.1 seconds.", "0-to-60", 60.0, "mile per hour"),
 ])
 def test_zero_to_sixty_is_a_range_not_zero_mph(text, needle, upper, unit):
     a = one(text, needle)
@@ -42,6 +43,11 @@ def test_zero_to_sixty_is_a_range_not_zero_mph(text, needle, upper, unit):
     assert not [b for b in amounts(text) if b.value == 0 and b.upper_bound is None]
     seconds = [b for b in amounts(text) if b.unit == "second"]
     assert len(seconds) == 1
+
+
+def test_zero_to_sixty_as_one_word_is_a_range():
+    a = one("Its zero-to-60 time is 3.1 seconds.", "zero")
+    assert (a.value, a.lower_bound, a.upper_bound) == (0.0, 0.0, 60.0)
 
 
 # --- ranges split by words ------------------------------------------------------------------

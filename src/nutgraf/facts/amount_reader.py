@@ -127,7 +127,8 @@ _PER_RE = re.compile(
     r"(?P<w>(?:square|sq\.?|cubic)\s+[a-z]+|[A-Za-z]+)(?![A-Za-z])",
 )
 _NOT_PER_AFTER = re.compile(r"\s+(?:ago|earlier|later|before|after|previously|prior)\b")
-_RANGE_RE = re.compile(r"\s*(?P<c>to|-|–|—|and|or)\s*", re.IGNORECASE)
+# 'zero-to-60' is 'zero to 60' written as one word
+_RANGE_RE = re.compile(r"\s*(?P<c>-to-|to|-|–|—|and|or)\s*", re.IGNORECASE)
 _FRACTION_RE = re.compile(r"(?P<n>\d+)\s*[⁄/]\s*(?P<d>\d+)")
 _WORD_FRACTION_RE = re.compile(
     r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine)[\s-]+"
@@ -591,7 +592,7 @@ class AmountReader:
         if not m:
             # a unit-less first number with the unit after the second: '5 to 7 per cent'
             return
-        conn = m.group("c").lower()
+        conn = m.group("c").lower().strip("-") or "-"
         before, _ = _prev_word(text, draft.start)
         before = before.lower()
         if conn == "and" and before != "between":
