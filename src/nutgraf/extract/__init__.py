@@ -81,6 +81,11 @@ def _extract_html(html: str, *, url: str | None, deadline: Deadline) -> Article:
     deadline.check()
     meta = extract_metadata(tree, url=url)
     deadline.check()
+    for node, attr, spilled, rest in meta.ld_spill:
+        # the end of a JSON-LD script cut short by a "</script>" inside it: JSON, not page text
+        for el in spilled:
+            el.getparent().remove(el)  # with its tail, which the spill covers or ``rest`` keeps
+        setattr(node, attr, rest or None)
     main = extract_main(tree, html, title=meta.title, lead=meta.description, deadline=deadline)
     article = Article(
         text=main.text,
@@ -93,6 +98,6 @@ def _extract_html(html: str, *, url: str | None, deadline: Deadline) -> Article:
         paragraphs=main.paragraphs,
         evidence=meta.evidence,
         source_kind="html",
-        warnings=list(main.warnings),
+        warnings=[*meta.warnings, *main.warnings],
     )
     return article

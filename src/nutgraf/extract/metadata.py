@@ -45,6 +45,12 @@ class Metadata:
     # sentence, which tells the extractor where the article starts
     description: str | None = None
     evidence: dict[str, Evidence] = field(default_factory=dict)
+    # notes for Article.warnings (JSON-LD that could not be parsed)
+    warnings: list[str] = field(default_factory=list)
+    # (element, "tail" or "text", elements, rest): the end of a JSON-LD script's JSON, spilled
+    # into the page by an unescaped "</script>" inside a string, is that text and those elements
+    # (a "<script>" written inside the JSON, say); no page text.  ``rest`` is what follows it
+    ld_spill: list[tuple[HtmlElement, str, list[HtmlElement], str]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,32 +316,148 @@ _LD_FIELD = re.compile(r'"(headline|datePublished|dateCreated|inLanguage)"\s*:\s
 _LD_AUTHOR_NAME = re.compile(r'"author"\s*:\s*[\[{]?\s*\{[^{}]*?"name"\s*:\s*"((?:[^"\\]|\\.){1,200})"')
 
 
-def _load_ld(raw: str) -> tuple[list[dict], dict[str, str]]:
-    """Objects from one JSON-LD script, or (when it does not parse) the fields a regex can find."""
+_LD_FAILED = object()
+
+
+def _ld_source(raw: str) -> str:
     raw = raw.strip()
     if raw.startswith("<!--"):
         raw = raw[4:]
     if raw.endswith("-->"):
         raw = raw[:-3]
-    raw = raw.strip().rstrip(";")
-    data = None
+    return raw.strip().rstrip(";")
+
+
+def _parse_ld(raw: str):
+    """The JSON value of a JSON-LD script's text (a trailing comma tolerated), or _LD_FAILED."""
     for attempt in (raw, _TRAILING_COMMA.sub(r"\1", raw)):
         try:
-            data = json.loads(attempt, strict=False)
-            break
+            return json.loads(attempt, strict=False)
         except (ValueError, RecursionError):
             continue
-    if data is not None:
+    return _LD_FAILED
+
+
+def _load_ld(raw: str) -> tuple[list[dict], dict[str, str]]:
+    """Objects from one JSON-LD script, or (when it does not parse) the fields a regex can find."""
+    raw = _ld_source(raw)
+    data = _parse_ld(raw)
+    if data is not _LD_FAILED:
         out: list[dict] = []
         _walk_ld(data, out)
         return out, {}
+    return [], _ld_fields(raw)
+
+
+def _ld_fields(raw: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     for m in _LD_FIELD.finditer(raw):
         fields.setdefault(m.group(1), m.group(2))
     m = _LD_AUTHOR_NAME.search(raw)
     if m:
         fields["author"] = m.group(1)
-    return [], fields
+    return fields
+
+
+_LD_DECODER = json.JSONDecoder(strict=False)
+_CLOSE_SCRIPT = "</script>"
+# the end of a JSON object or array, as the spilled remainder of a cut script ends
+_JSON_DEBRIS = re.compile(r'"\s*:|"\s*,\s*"')
+
+
+def _text_after(el: HtmlElement) -> tuple[HtmlElement, str]:
+    """Where the page text right after ``el`` is: its tail, or, for the last element of <head>
+    followed by text (which the parser moves into <body>, closing the head), body's text."""
+    tail = el.tail
+    parent = el.getparent()
+    if (tail is None or not tail.strip()) and el.getnext() is None and parent is not None and parent.tag == "head":
+        body = parent.getnext()
+        if body is not None and body.tag == "body" and body.text and body.text.strip():
+            return body, "text"
+    return el, "tail"
+
+
+def _rejoin(script: HtmlElement, holder: HtmlElement, attr: str, first: str):
+    """The JSON value of a script cut short, from its text, "</script>" and what the parser made
+    of the rest: (value, characters spilled, elements spilled, text left after), or None.
+
+    The rest is the text after the script and, when the JSON held tags ("<script>a</script>"
+    in a string), the elements those became and their tails, tried one more at a time."""
+    import lxml.html
+
+    text = script.text
+    pieces = [text, _CLOSE_SCRIPT]
+    start = len(text) - len(text.lstrip())
+    following = script.itersiblings() if attr == "tail" else iter(holder)
+    dropped: list[HtmlElement] = []
+    last = first
+    for _ in range(12):
+        pieces.append(last)
+        joined = "".join(pieces)
+        try:
+            data, end = _LD_DECODER.raw_decode(joined, start)
+        except (ValueError, RecursionError):
+            data = _LD_FAILED
+        if data is not _LD_FAILED:
+            used = end - (len(joined) - len(last))  # characters of ``last`` inside the JSON
+            spilled = end - len(text) - len(_CLOSE_SCRIPT)
+            if used <= 0 or spilled <= 0:
+                return None
+            return data, spilled, dropped, last[used:]
+        nxt = next(following, None)
+        if nxt is None or not isinstance(nxt.tag, str):
+            return None
+        pieces.append(lxml.html.tostring(nxt, encoding=str, with_tail=False))
+        dropped.append(nxt)
+        last = nxt.tail or ""
+    return None
+
+
+def _read_ld_script(el: HtmlElement, number: int, meta: Metadata) -> tuple[list[dict], dict[str, str]]:
+    """Objects (or loose fields) from one JSON-LD ``<script>``, noting on ``meta`` when its JSON
+    is broken.
+
+    An unescaped "</script>" inside a JSON string ends the element there (HTML has no escapes
+    inside a script): the element holds the JSON's start, and the rest of it becomes page text
+    in the script's tail, where it read as a paragraph of prose.  When the start, "</script>"
+    and the tail parse as one JSON value, that value is used and the part of the tail it spans
+    is marked as spill (``meta.ld_spill``) for the text extraction to leave out."""
+    raw = _ld_source(el.text)
+    data = _parse_ld(raw)
+    if data is not _LD_FAILED:
+        out: list[dict] = []
+        _walk_ld(data, out)
+        return out, {}
+    holder, attr = _text_after(el)
+    tail = getattr(holder, attr) or ""
+    if tail.strip():
+        repaired = _rejoin(el, holder, attr, tail)
+        if repaired is not None:
+            data, spilled, dropped, rest = repaired
+            meta.ld_spill.append((holder, attr, dropped, rest))
+            meta.warnings.append(
+                f"JSON-LD script {number} holds an unescaped '</script>' inside a string, which ends the script "
+                f"there in HTML; read as one JSON value, and its {spilled} spilled characters left out of the text"
+            )
+            out = []
+            _walk_ld(data, out)
+            return out, {}
+        # more than one "</script>" inside (the parser dropped the later ones from the tail), or
+        # other damage: a tail that is the end of a JSON object is still no text of the page
+        debris = tail.rstrip()
+        if debris.endswith(("}", "]")) and _JSON_DEBRIS.search(debris):
+            meta.ld_spill.append((holder, attr, [], tail[len(debris):]))
+            meta.warnings.append(
+                f"JSON-LD script {number} could not be parsed: it is cut short (an unescaped '</script>' inside "
+                f"a string?) and the {len(debris)} characters after it, the end of its JSON, were left out of the text; "
+                f"only its headline, dates, language and author were looked for by pattern"
+            )
+            return [], _ld_fields(raw + _CLOSE_SCRIPT + debris)
+    meta.warnings.append(
+        f"JSON-LD script {number} could not be parsed (not valid JSON); only its headline, dates, language "
+        f"and author were looked for by pattern"
+    )
+    return [], _ld_fields(raw)
 
 
 def _ld_str(value) -> str:
@@ -764,6 +886,7 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
     h1s: list[HtmlElement] = []
     times: list[HtmlElement] = []
     canonical = ""
+    ld_scripts = 0
 
     for el in tree.iter("meta", "script", "title", "h1", "time", "link"):
         tag = el.tag
@@ -780,7 +903,8 @@ def _extract(tree: HtmlElement, url: str | None, meta: Metadata) -> None:
         elif tag == "script":
             typ = (el.get("type") or "").lower()
             if "ld+json" in typ and el.text:
-                objs, loose = _load_ld(el.text)
+                ld_scripts += 1
+                objs, loose = _read_ld_script(el, ld_scripts, meta)
                 ld_objs.extend(objs)
                 for k, v in loose.items():
                     ld_loose.setdefault(k, v)
