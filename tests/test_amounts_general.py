@@ -59,10 +59,21 @@ def test_zero_to_sixty_as_one_word_is_a_range():
     ("Organisers expect 10-12 million visitors this summer.", "10-12", 1e7, 1.2e7, "people"),
     ("The repairs will take from three to five weeks.", "three", 3.0, 5.0, "week"),
     ("Growth was forecast at 5 to 7 per cent.", "5 to", 5.0, 7.0, "percent"),
+    ("The crate weighs between two and three tonnes.", "two", 2.0, 3.0, "tonne"),
+    ("The levy would raise 10 million to 12 million pounds.", "10 million", 1e7, 1.2e7,
+     "GBP"),
+    ("The fine is between $10 million and $12 million.", "$10", 1e7, 1.2e7, "USD"),
 ])
 def test_ranges_written_with_words(text, needle, lower, upper, unit):
     a = one(text, needle)
     assert (a.lower_bound, a.upper_bound, a.unit) == (lower, upper, unit)
+
+
+def test_and_joins_number_words_only_after_a_scale_word():
+    from nutgraf.facts import numbers as N
+
+    assert N.WORDS_RE.search("two and three").group(0) == "two"
+    assert N.parse_words(N.WORDS_RE.search("two hundred and five").group(0)) == 205
 
 
 def test_a_change_then_a_level_is_not_a_range():

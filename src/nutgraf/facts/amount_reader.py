@@ -627,6 +627,7 @@ class AmountReader:
         factor, pos, scaled = _scale(text, core2.end, core2, money)
         if scaled:
             sub.value *= factor
+            sub.scaled = True  # '10 million to 12 million pounds': money, not weight
         if cur2:
             sub.currency = U.match_prefix_currency(text, start2)[0] if \
                 U.match_prefix_currency(text, start2) else draft.currency

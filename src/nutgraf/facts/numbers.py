@@ -59,9 +59,13 @@ VAGUE = {
 
 NUMBER_WORDS = set(SMALL) | set(TENS) | set(WORD_SCALES)
 _WORD_ALT = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-# A run of number words: 'two hundred and five', 'twenty-five', 'three thousand'.
+# A run of number words: 'two hundred and five', 'twenty-five', 'three thousand'.  'and'
+# joins only after a scale word ('two hundred and five'); 'two and three' is two numbers.
+_AFTER_SCALE = "".join(f"(?<={w})" if not i else f"|(?<={w})"
+                       for i, w in enumerate(WORD_SCALES))
 WORDS_RE = re.compile(
-    r"\b(?:" + _WORD_ALT + r")(?:(?:[\s-]+|\s+and\s+)(?:" + _WORD_ALT + r"))*\b",
+    r"\b(?:" + _WORD_ALT + r")(?:(?:[\s-]+|(?:" + _AFTER_SCALE + r")\s+and\s+)(?:"
+    + _WORD_ALT + r"))*\b",
     re.IGNORECASE,
 )
 # Digits: '1,307,000', '98,000', '1.5', '.001', '13000'.
