@@ -95,6 +95,8 @@ def test_a_change_then_a_level_is_not_a_range():
     ("The loss came to 45 cents per share.", "45 cents", 45.0, "cent", "share"),
     ("Petrol averaged $3.45 a gallon in the state.", "$3.45", 3.45, "USD", "gallon"),
     ("The council pays carers £11 an hour.", "£11", 11.0, "GBP", "hour"),
+    ("Power costs 30p per kWh.", "30p", 30.0, "pence", "kilowatt hour"),
+    ("Beef costs €12/kg at the market.", "€12", 12.0, "EUR", "kilogram"),
 ])
 def test_rates_per_unit(text, needle, value, unit, per):
     a = one(text, needle)

@@ -693,14 +693,20 @@ class AmountReader:
             return
         if sep == "/" and low not in U.PER_ABBREV and low.rstrip("s") not in U.PER_WORDS:
             return
-        if _NOT_PER_AFTER.match(text, m.end()):
+        end = m.end()
+        if _NOT_PER_AFTER.match(text, end):
             return
         singular = low[:-1] if low.endswith("s") and low[:-1] in U.PER_WORDS else low
-        per = U.PER_ABBREV.get(singular, singular)
+        per = U.PER_ABBREV.get(singular)
+        if per is None:
+            # a unit's symbol or name ('per kWh', 'per MWh') by the unit's name
+            unit = U.match_unit(word, 0, glued=True)
+            per = unit[0] if unit and unit[2] == len(word) and unit[0] not in \
+                U.MONEY_UNITS else singular
         if sep in ("per", "each", "every", "-per-") or per in U.PER_WORDS or \
                 per in U.PER_ABBREV.values():
             draft.per = per
-            draft.end = m.end()
+            draft.end = end
 
     # -- filters --------------------------------------------------------------------
     def _counting_one(self, s: int, e: int) -> bool:
