@@ -114,6 +114,9 @@ def test_rates_per_unit(text, needle, value, unit, per):
     ("Warsaw will spend 12bn zlotys on tanks.", "12bn", 1.2e10, "PLN"),
     ("The deal is worth NZ$1.2bn.", "NZ$1.2bn", 1.2e9, "NZD"),
     ("Sales reached 3.5bn yuan last year.", "3.5bn", 3.5e9, "CNY"),
+    ("The budget is 5m EUR this year.", "5m", 5e6, "EUR"),
+    ("The club was fined 3m euros.", "3m", 3e6, "EUR"),
+    ("The firm raised CHF 200 million.", "CHF 200", 2e8, "CHF"),
 ])
 def test_currency_abbreviations(text, needle, value, unit):
     a = one(text, needle)

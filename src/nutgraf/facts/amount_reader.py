@@ -472,6 +472,12 @@ class AmountReader:
             m_unit = U.unit_re_match(text, e + 1 if text[e:e + 1] == " " else e)
             if m_unit and U._UNIT_LOOKUP[m_unit.lastgroup] in U.MONEY_UNITS:
                 money = True
+            elif core.kind == "digits" and text[e:e + 1] in ("m", "b", "k", "M", "B", "K") \
+                    and text[e + 1:e + 2] == " ":
+                # '5m EUR', '3bn rupees' with 'b' alone: a currency after the scale letter
+                cur_after = U.match_unit(text, e + 2, glued=False)
+                if cur_after and cur_after[0] in U.CURRENCY_CODES:
+                    money = True
         pos = e
         if core.kind == "digits" and not money and text[e:e + 1] in ("m", "k") and \
                 text[e + 1:e + 2] == " ":
