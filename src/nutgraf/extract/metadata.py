@@ -68,7 +68,7 @@ def _clean(value) -> str:
 def _fold(value: str) -> str:
     """Letters and digits only, case and accents folded: for comparing titles and site names."""
     value = unicodedata.normalize("NFKD", value).casefold()
-    return "".join(ch for ch in value if ch.isalnum())
+    return "".join(filter(str.isalnum, value))
 
 
 def _text(el: HtmlElement, limit: int = 2000, spaced: bool = False) -> str:

@@ -44,23 +44,11 @@ def rank_containers(blocks: list[Block], weights: list[float], limit: int = 4) -
     ties.  Elements whose class names the article body get a bonus, so a wrapper that also
     holds teaser cards or a news ticker loses to the body element inside it."""
     totals: dict[HtmlElement, float] = {}
-    # each block's element and its ancestors, found once per element (most elements hold
-    # several blocks); depth[el] as _depth(el) gives it, from the same walk
-    chains: dict[HtmlElement, list[HtmlElement]] = {}
-    depth: dict[HtmlElement, int] = {}
     for block, w in zip(blocks, weights):
-        chain = chains.get(block.el)
-        if chain is None:
-            chain = []
-            el = block.el
-            while el is not None:
-                chain.append(el)
-                el = el.getparent()
-            chains[block.el] = chain
-            for i, el in enumerate(chain):
-                depth[el] = len(chain) - i
-        for el in chain:
+        el = block.el
+        while el is not None:
             totals[el] = totals.get(el, 0.0) + w
+            el = el.getparent()
     ranked = []
     for el, score in totals.items():
         if score <= 0:
@@ -69,7 +57,7 @@ def rank_containers(blocks: list[Block], weights: list[float], limit: int = 4) -
             score *= HINT_BONUS
         elif el.tag in FURNITURE_TAGS or furniture_words(el)[1]:
             score *= FURNITURE_MALUS  # a comment section or sidebar is a container of last resort
-        ranked.append((round(score, 3), depth[el], el))
+        ranked.append((round(score, 3), _depth(el), el))
     ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
     return [(score, el) for score, _, el in ranked[:limit]]
 
