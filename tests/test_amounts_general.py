@@ -147,6 +147,9 @@ def test_unit_symbols(text, needle, value, unit):
      "most spectacular catches"),
     ("Police arrested 12 of the 40 protesters.", "12", "people", "protesters"),
     ("The chain will close 20 of its 50 stores.", "20", "store", "stores"),
+    ("The firm installed 500 fast, cheap chargers.", "500", "charger", "fast, cheap chargers"),
+    ("The club signed 3 highly rated young players.", "3", "people",
+     "highly rated young players"),
 ])
 def test_counted_noun_phrase(text, needle, unit, obj):
     a = one(text, needle)

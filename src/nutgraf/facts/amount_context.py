@@ -130,25 +130,22 @@ def _verb_of(tok: "Token") -> "Token | None":
     return None
 
 
-
-
-def _modified_noun(doc, s, e, first):
-    """The noun the number in characters [s, e) modifies, to its right ('4.3M digital and
-    physical sales' -> 'sales'), read from the parse: token range [first, head + 1) when
-    every token between is inside the noun's phrase, else None."""
-    toks = [t for t in doc if s <= t.idx < e]
-    for t in toks:
+def _modified_noun(doc: "Doc", s: int, e: int, first: int) -> tuple[int, int] | None:
+    """The noun the number in characters [s, e) modifies, to its right, read from the
+    parse: token range [first, head + 1) when every token from ``first`` to the noun hangs
+    under the noun (the scan in ``_noun_phrase`` stops at words it does not know), else
+    None."""
+    span = doc.char_span(s, e, alignment_mode="expand")
+    for t in span or ():
         h = t
         for _ in range(2):
             if h.dep_ in ("nummod", "quantmod", "compound", "nmod", "amod") and h.head.i > h.i:
                 h = h.head
             else:
                 break
-        h = h if h is not t else None
-        if h is None or h.pos_ != "NOUN" or h.i < first or h.i - first > 6:
+        if h is t or h.pos_ != "NOUN" or h.i < first or h.i - first > 6:
             continue
-        sub = {x.i for x in h.subtree}
-        if all(k in sub for k in range(first, h.i + 1)):
+        if all(h.is_ancestor(doc[k]) for k in range(first, h.i)):
             return first, h.i + 1
     return None
 
@@ -226,13 +223,17 @@ class AmountContext:
             return
         intensified = tok.pos_ == "ADV" and tok.lower_ in _INTENSIFIERS and \
             tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].pos_ == "ADJ"
-        if not intensified and tok.pos_ in ("AUX", "ADP", "PRON", "CCONJ", "SCONJ", "ADV",
-                                            "PART") or \
+        if tok.pos_ == "ADV" and not intensified:
+            # 'three highly rated young players', '40 so-called smart homes': only the
+            # parse says whether the adverb sits inside the counted noun's phrase
+            np = _modified_noun(self.doc, d.core.start, d.end, tok.i)
+        elif tok.pos_ in ("AUX", "ADP", "PRON", "CCONJ", "SCONJ", "PART") or \
                 tok.pos_ == "VERB" and tok.tag_ not in ("VBG", "VBN"):
             return
-        np = _noun_phrase(self.doc, tok)
-        if np is None:
-            np = _modified_noun(self.doc, d.core.start, d.end, tok.i)
+        else:
+            np = _noun_phrase(self.doc, tok)
+            if np is None:
+                np = _modified_noun(self.doc, d.core.start, d.end, tok.i)
         if np is None:
             return
         i, j = np
