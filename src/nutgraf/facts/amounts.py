@@ -13,6 +13,13 @@ A number is read as (left to right)::
     'between 5 and 7 million'    value 5e6, lower 5e6, upper 7e6
     'thousands of kilometres'    value None, vague, lower 1000, upper 10000, unit kilometre
     '10,000 ... each day'        per 'day' (a rate phrase in the number's clause)
+    'zero to 60 mph', '0-to-60'  a range 0-60 (a benchmark), never 0 mph
+    'from 20 mpg in 2008 to 29 mpg'   a range 20-29 (a short adjunct between the ends)
+    '27.4 points, 8.1 rebounds and 6.3 assists per game'   per 'game' for all three
+
+What is counted is the noun phrase the number modifies ('4.3M digital and physical
+sales' -> sale; '12 of the 40 protesters' -> people): read left to right from the number,
+and from the parse where that scan stops early.
 
 Not amounts (see ``_excluded``): years ('in 2022', 'since 1991', 'the 2019 season'), dates
 ('September 21', '8 July 2021'), clock times ('10.45pm', '5:00 AM'), ordinals ('21st',
