@@ -229,3 +229,17 @@ def test_the_end_of_a_from_range_to_a_bare_number_shares_the_unit():
     found = amounts("Mileage rose from about 14-18 mpg to 24 for SUVs.")
     assert [(a.lower_bound, a.upper_bound, a.value, a.unit) for a in found] == [
         (14.0, 18.0, 14.0, "mile per gallon"), (None, None, 24.0, "mile per gallon")]
+
+
+def test_a_total_then_a_price_share_no_rate():
+    found = amounts("The bid was worth £8.1bn, or £250 a share.")
+    assert [(a.value, a.per) for a in found] == [(8.1e9, None), (250.0, "share")]
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("The PS5 sold out within minutes.", "5"),
+    ("The 2-1 win lifted them to fifth.", "2-1"),
+])
+def test_names_and_scores_are_not_amounts(text, needle):
+    start = text.index(needle)
+    assert not [a for a in amounts(text) if a.start <= start < a.end]

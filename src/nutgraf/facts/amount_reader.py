@@ -514,6 +514,9 @@ class AmountReader:
                         draft.core = core = _Core(core.start, c2.end, draft.value, "frac")
                         pos = c2.end
         draft.value_end = pos
+        if draft.currency == "GBP" and text[draft.start:draft.start + 2] == "PS" and \
+                not draft.scaled and core.kind == "digits" and core.end - core.start == 1:
+            return None  # 'PS5', 'PS4': a console, not '£5' scraped as 'PS5'
         if draft.currency == "USD":
             um = _US_AFTER_RE.match(text, pos)
             if um:
@@ -660,7 +663,9 @@ class AmountReader:
         if conn in ("-", "–", "—") and not (unit1 or unit2 or scaled or draft.scaled):
             # '2-0', '16-18': a score or an id unless a counted noun follows
             tok = self.token_from(pos + 1) if text[pos:pos + 1] == " " else None
-            if tok is None or tok.pos_ != "NOUN" or tok.tag_ not in ("NNS", "NN"):
+            if tok is None or tok.pos_ != "NOUN" or tok.tag_ not in ("NNS", "NN") or \
+                    draft.value is not None and draft.value > sub.value:
+                # (a range runs upwards: '2-1 win', '3-0 victory' are scores)
                 draft.core.kind = "score"
                 draft.end = pos
                 return

@@ -99,7 +99,8 @@ def _from_to(doc: "Doc", text: str, drafts: list) -> list:
 def _shared_rate(text: str, drafts: list) -> None:
     """A rate written once after a list applies to each item: '27.4 points, 8.1 rebounds
     and 6.3 assists per game' -> per 'game' for all three.  Items are amounts with a unit
-    and no rate of their own, separated only by commas and 'and'/'or'."""
+    and no rate of their own, separated only by commas and 'and'/'or', alike in scale and
+    (money) in currency."""
     for k in range(len(drafts) - 1, 0, -1):
         last = drafts[k]
         if last.per is None or last.unit is None:
@@ -110,8 +111,10 @@ def _shared_rate(text: str, drafts: list) -> None:
             gap = text[prev.end:drafts[j].start]
             listed = bool(gap.strip()) and _LIST_GAP.fullmatch(gap) is not None
             if not listed or prev.per is not None or prev.unit is None or prev.vague or \
-                    (prev.currency is None) != (last.currency is None):
-                break
+                    (prev.currency is None) != (last.currency is None) or \
+                    prev.scaled != last.scaled or \
+                    prev.currency is not None and prev.unit != last.unit:
+                break  # '£8.1bn and £250 a share': a total, then a price
             prev.per = last.per
             j -= 1
 
