@@ -239,7 +239,14 @@ def test_a_total_then_a_price_share_no_rate():
 @pytest.mark.parametrize("text,needle", [
     ("The PS5 sold out within minutes.", "5"),
     ("The 2-1 win lifted them to fifth.", "2-1"),
+    ("The round was led by 7-Eleven and others.", "Eleven"),
 ])
 def test_names_and_scores_are_not_amounts(text, needle):
     start = text.index(needle)
     assert not [a for a in amounts(text) if a.start <= start < a.end]
+
+
+def test_scaled_values_have_no_binary_noise():
+    assert one("Revenue rose to $4.1bn.", "$4.1bn").value == 4.1e9
+    a = one("Output grew from 2.3 to 4.1 million tonnes.", "2.3")
+    assert (a.lower_bound, a.upper_bound) == (2.3e6, 4.1e6)

@@ -346,6 +346,12 @@ def _change_verb(tok: "Token | None") -> bool:
     return tok is not None and tok.pos_ == "VERB" and lemma_in(tok, _CHANGE_VERBS)
 
 
+def _times(value: float, factor: float) -> float:
+    """``value * factor`` without the binary-fraction noise ('4.1bn' is 4100000000.0, not
+    4099999999.9999995): written numbers have far fewer than 12 significant digits."""
+    return float(f"{value * factor:.12g}")
+
+
 def _prev_word(text: str, pos: int) -> tuple[str, int]:
     """The word ending right before ``pos`` (spaces skipped) and its start."""
     j = pos
@@ -490,7 +496,7 @@ class AmountReader:
         if core.kind in ("digits", "words"):
             factor, pos, scaled = _scale(text, e, core, money)
             if scaled and draft.value is not None:
-                draft.value *= factor
+                draft.value = _times(draft.value, factor)
                 draft.scaled = True
             sci = _SCI_RE.match(text, pos)
             if sci and draft.value is not None:
@@ -635,7 +641,7 @@ class AmountReader:
         money = bool(cur2) or draft.currency is not None
         factor, pos, scaled = _scale(text, core2.end, core2, money)
         if scaled:
-            sub.value *= factor
+            sub.value = _times(sub.value, factor)
             sub.scaled = True  # '10 million to 12 million pounds': money, not weight
         if cur2:
             sub.currency = U.match_prefix_currency(text, start2)[0] if \
@@ -672,7 +678,7 @@ class AmountReader:
         v1 = draft.value
         if scaled and not draft.scaled and v1 is not None and abs(v1) < 1000 and \
                 draft.unit in (None, unit2) and v1 * factor <= sub.value:
-            v1 *= factor
+            v1 = _times(v1, factor)
             draft.scaled = True
         if v1 is None:
             return
@@ -805,6 +811,6 @@ class AmountReader:
                 return False
             tok = self.token_at(core.start)
             if text[core.start].isupper() and tok is not None and not tok.is_sent_start and \
-                    word[:1].isupper():
-                return False  # 'BBC One', 'Channel Four': a name
+                    (word[:1].isupper() or text[core.start - 1:core.start] == "-"):
+                return False  # 'BBC One', 'Channel Four', '7-Eleven': a name
         return True
