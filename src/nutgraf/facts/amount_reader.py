@@ -104,7 +104,7 @@ APPROX = {
     "barely": "upper", "just shy of": "upper", "north of": "lower", "south of": "upper",
     "the best part of": None, "the better part of": None, "a little over": "lower",
     "a little under": "upper", "a little more than": "lower", "a little less than": "upper",
-    "slightly more than": "lower", "slightly less than": "upper", "over than": "lower",
+    "slightly more than": "lower", "slightly less than": "upper",
     "or so": None, "odd": None,
 }
 _APPROX_RE = re.compile(

@@ -208,7 +208,7 @@ UNITS: dict[str, tuple[str, ...]] = {
     "ARS": ("Argentine pesos", "Argentinian pesos", "ARS"),
     "BDT": ("taka", "BDT"),
     "LKR": ("Sri Lankan rupees", "LKR"),
-    "HRK": ("kuna", "kn", "HRK"),
+    "HRK": ("kuna", "HRK"),  # not 'kn': '30kn' is knots
     "sen": ("sen",),
 }
 
@@ -217,7 +217,7 @@ CASE_SENSITIVE = {
     "m", "M", "L", "l", "W", "V", "C", "F", "MW", "GW", "kW", "KW", "kWh", "KWh", "MWh",
     "GWh", "TWh", "Nm", "PS", "hp", "mAh", "Hz", "HZ", "kHz", "MHz", "GHz", "dB", "GPa",
     "MPa", "KB", "kB", "MB", "GB", "TB", "MP", "g", "s", "h", "c", "p", "st", "in.", "ha",
-    "mi", "yo", "pp", "bp", "Mbps", "Gbps", "Mb/s", "Gb/s", "sen", "kn", "rand", "lira",
+    "mi", "yo", "pp", "bp", "Mbps", "Gbps", "Mb/s", "Gb/s", "sen", "rand", "lira",
     "Celsius", "Fahrenheit", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "RUB", "UAH", "NIS",
     "ILS", "DKK", "USD", "AUD", "SEK", "NOK", "CZK", "CHF", "MYR", "MXN", "ZAR", "TRY", "NGN", "BRL",
     "KRW", "HRK", "IDR", "PHP", "PKR", "EGP", "AED", "SAR", "QAR", "THB", "VND", "PLN", "HUF",
@@ -228,7 +228,7 @@ CASE_SENSITIVE = {
 # '5pc', '10kW'), or — for a few — before a non-letter: 'in' (inch) is a preposition,
 # 'a' (annum) an article.
 GLUED_ONLY = {"J", "kt", "Mt", "ct", "cc", "x", "m", "l", "L", "g", "s", "h", "c", "p", "st",
-              "yo", "ha", "mi", "pc", "in.", '"', "C", "F", "V", "W", "pp", "bp", "kn", "PS",
+              "yo", "ha", "mi", "pc", "in.", '"', "C", "F", "V", "W", "pp", "bp", "PS",
               "MP", "c"}
 
 CURRENCY_CODES = {name for name in UNITS if name.isupper() and len(name) == 3}
