@@ -33,8 +33,10 @@ def test_opaque_spans_match_the_regex():
 
 def test_bad_chars_and_huge_tags_match_the_regexes():
     n = dom.MAX_TAG_CHARS
-    atoms = ["<", ">", "a", "Z", "1", " ", "\x00", "\x1f", "\t", "\n", "\ud800", "é", "中", "😀", "<a",
-             "a" * (n // 2), "b" * (n - 3), "<p" + "x" * n + ">", "<1" + "x" * n + ">"]
+    atoms = ["<", ">", "a", "Z", "1", " ", "\x00", "\x1f", "\x0b", "\r", "\x7f", "\x85", "\t", "\n", "\ud800", "\udfff",
+             "é", "中", "😀", "<a",
+             "a" * (n // 2), "b" * (n - 3), "<p" + "x" * n + ">", "<1" + "x" * n + ">", "<p" + "y" * (n - 1) + ">",
+             "<" + "z" * n, "z" * n + ">"]
     for s in _strings(atoms, 3000, 2, 8):
         assert dom._has_bad_chars(s) == (dom._BAD_CHARS.search(s) is not None), repr(s[:60])
         assert dom._may_have_huge_tag(s) == (dom._HUGE_TAG.search(s) is not None), repr(s[:60])

@@ -232,7 +232,10 @@ class BlockBuilder:
     ) -> None:
         if not run:
             return
-        text = clean_text("".join(run))
+        text = "".join(run)
+        if text.isspace():  # the line breaks and indents between block elements: most runs
+            return
+        text = clean_text(text)
         if not text:
             return
         tag = el.tag
