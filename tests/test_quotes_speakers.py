@@ -67,3 +67,11 @@ def test_pronoun_and_role_speakers_still_resolve():
     found = speakers(text)
     assert "Lena Ortiz" in found
     assert "Tom Reyes" in found
+
+
+def test_a_pronoun_skips_the_other_gender_for_a_speaker_of_unknown_gender():
+    text = ("Sam Kowalski said the harbour would reopen in May.\n\n"
+            "Mr. Tom Reyes said the divers were not done yet.\n\n"
+            "She said the ferry would run again by June.")
+    q = next(q for q in quotes_of(text) if "ferry" in q.text)
+    assert q.speaker == "Sam Kowalski"

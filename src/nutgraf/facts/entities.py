@@ -226,31 +226,57 @@ def _known_place(name: str) -> bool | None:
 
 
 def _shouting(doc: "Doc") -> tuple[set[int], list[tuple[int, int]]]:
-    """Shouted words: all-caps words (three letters or more) in otherwise mixed-case text
-    whose lower-case form the article also writes ('VOTE', 'GREAT' beside 'vote', 'great'),
-    unlike acronyms ('NASA').  Returns their token indices and the quotations or sentences
-    that hold them."""
-    letters = [ch for ch in text_of(doc) if ch.isalpha() and ch.lower() != ch.upper()]
+    """Shouted words in a quoted post: all-caps words (three letters or more) in otherwise
+    mixed-case text, whose lower-case form the article also writes ('VOTE', 'GREAT' beside
+    'vote', 'great'; not 'NASA'), two or more of them in one quotation ('“… GET OUT and VOTE
+    for your GREAT Governor!”').  Returns their token indices and the quotations."""
+    text = text_of(doc)
+    letters = [ch for ch in text if ch.isalpha() and ch.lower() != ch.upper()]
     if not letters or sum(ch.isupper() for ch in letters) > 0.5 * len(letters):
         return set(), []
     lower = {t.text for t in doc if t.text.islower()}
-    shouted = {t.i for t in doc if len(t.text) >= 3 and t.text.isalpha() and t.text.isupper()
-               and t.text.lower() in lower}
-    if not shouted:
+    caps = [t for t in doc if len(t.text) >= 3 and t.text.isalpha() and t.text.isupper()
+            and t.text.lower() in lower]
+    if len(caps) < 2:
         return set(), []
-    text = text_of(doc)
+    quoted: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for t in caps:
+        o = max(text.rfind("“", 0, t.idx), text.rfind('"', 0, t.idx))
+        ends = [x for x in (text.find("”", t.idx), text.find('"', t.idx)) if x >= 0]
+        if o < 0 or not ends or "\n\n" in text[o:min(ends)]:
+            continue
+        quoted[(o, min(ends))].add(t.i)
+    shouted: set[int] = set()
     zones = []
-    for i in shouted:
-        sent = doc[i].sent
-        a, b = sent.start_char, sent.end_char
-        # the quotation around the word, when it is quoted ('Trump tweeted: “… VOTE …”')
-        o = max(text.rfind("“", 0, doc[i].idx), text.rfind('"', 0, doc[i].idx))
-        c = min((x for x in (text.find("”", doc[i].idx), text.find('"', doc[i].idx)) if x >= 0),
-                default=-1)
-        if o >= 0 and c > o and "\n\n" not in text[o:c]:
-            a, b = o, c
-        zones.append((a, b))
+    for zone, toks in quoted.items():
+        if len({doc[i].lower_ for i in toks}) >= 2:
+            shouted |= toks
+            zones.append(zone)
     return shouted, zones
+
+
+# Words that make a name a place whether or not the gazetteer knows it.
+_PLACE_WORDS = PLACE_HEADS | {"province", "state", "valley", "africa", "america", "asia",
+                              "europe", "island", "islands", "coast", "east", "west", "north",
+                              "south", "republic", "kingdom", "territory", "peninsula"}
+_LOCATIVE = {"in", "at", "near", "from", "to", "across", "throughout", "outside", "inside",
+             "into", "around", "between", "toward", "towards"}
+
+
+def _unknown_place(doc: "Doc", ent, span: str) -> bool:
+    """A GPE that is no place: the gazetteer does not know the name, nothing in it is a place
+    word ('Rift Valley', 'Nyanza Province'), and it is not where something happens ('in
+    Darfur'): 'Siri shortcuts', 'Netflix would come to the phone'."""
+    if span in ABBREVIATIONS or len(span.replace(".", "")) >= 3 and span.replace(".", "").isupper():
+        return False  # initials ('NYC', 'USSR') stay places
+    if any(w.lower() in _PLACE_WORDS for w in span.split()):
+        return False
+    root = ent.root
+    if root.dep_ == "pobj" and root.head.lower_ in _LOCATIVE:
+        return False
+    if ent.start > 0 and doc[ent.start - 1].lower_ in _LOCATIVE:
+        return False
+    return _known_place(span) is False
 
 
 def _mentions(doc: "Doc") -> list[Mention]:
@@ -287,10 +313,8 @@ def _mentions(doc: "Doc") -> list[Mention]:
         span = text[start:end]
         if any(ch.islower() for ch in span) and not any(ch.isupper() for ch in span):
             continue  # 'meth', 'pelo': a name has a capital letter (in a script with cases)
-        if label == "GPE" and span not in ABBREVIATIONS and not (
-                len(span.replace(".", "")) >= 3 and span.replace(".", "").isupper()) \
-                and _known_place(span) is False:  # initials ('NYC', 'USSR') stay places
-            label = "ORG"  # 'Siri', 'Netflix': not a place the gazetteer knows
+        if label == "GPE" and _unknown_place(doc, ent, span):
+            label = "ORG"  # 'Siri', 'Netflix': not a place
         out.append(Mention(start, end, label, span))
     _unglue_participles(doc, out)
     return _harmonise_people(out)
