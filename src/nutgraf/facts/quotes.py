@@ -28,6 +28,13 @@ speaker that names no entity ('authorities in Georgia') keeps its own words.  'h
 is the nearest earlier person who spoke or was the subject of a main clause, of the
 pronoun's gender when the article shows it (Mr/Ms, or he/she beside a lone name); 'who'
 in 'Smith, who said …' is Smith.  Typewriter quotes ('' … '') count as double marks.
+
+A speaker is someone or something that can speak: a person, an organisation, a group or a
+document or statement ('the report said').  A figure ('Fifty-one percent say …') or a media
+object ('the clip suggests …') is not: the quote keeps no speaker rather than a wrong one.
+When the parse makes a time ('5:45 p.m. … Gary Johnson's doctor is calling'), a stray word or
+words inside the quotation itself the subject, the speaker is the noun phrase right before
+the cue, or the person (else organisation) the sentence names before it (``can_speak``).
 """
 
 from __future__ import annotations
@@ -856,6 +863,7 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
 
     cues = find_cues(doc, lambda pos: (lambda p: p is not None and p.words(text) >= 3)(
         passage_at(pos)))
+
     def in_quote(pos: int) -> bool:
         return passage_at(pos) is not None
 
