@@ -520,9 +520,6 @@ class AmountReader:
                         draft.core = core = _Core(core.start, c2.end, draft.value, "frac")
                         pos = c2.end
         draft.value_end = pos
-        if draft.currency == "GBP" and text[draft.start:draft.start + 2] == "PS" and \
-                not draft.scaled and core.kind == "digits" and core.end - core.start == 1:
-            return None  # 'PS5', 'PS4': a console, not '£5' scraped as 'PS5'
         if draft.currency == "USD":
             um = _US_AFTER_RE.match(text, pos)
             if um:
