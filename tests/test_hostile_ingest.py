@@ -266,7 +266,10 @@ _PROBE = textwrap.dedent("""
     for item in iter_sources([sys.argv[1]], errors):
         out.append([type(item).__name__, getattr(item, "status", None), getattr(item, "reason", None),
                     item.url])
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    # VmHWM: this process's own peak (ru_maxrss is inherited from the parent across fork on Linux,
+    # so a test run that grew big earlier would be counted here)
+    hwm = [line for line in open("/proc/self/status") if line.startswith("VmHWM:")]
+    rss = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
     print(json.dumps({"items": out, "errors": [str(e) for e in errors], "rss_mb": rss / 1024}))
 """)
 
