@@ -21,7 +21,6 @@ before a change, unpacked with ``git archive``).  Figures go to bench/results/ex
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import subprocess
@@ -34,16 +33,9 @@ LEGS = ("nutgraf", "trafilatura")
 
 
 def load_pages(data: Path) -> list[dict]:
-    from nutgraf.extract.decode import decode_html
+    from extraction import load_scrapinghub  # bench/extraction.py: the same pages and gold
 
-    base = data / "extraction" / "scrapinghub"
-    gold = json.loads((base / "ground-truth.json").read_text())
-    pages = []
-    for pid in sorted(gold):
-        raw = gzip.open(base / "html" / f"{pid}.html.gz").read()
-        pages.append({"id": pid, "url": gold[pid]["url"], "html": decode_html(raw).text,
-                      "gold": gold[pid]["articleBody"]})
-    return pages
+    return load_scrapinghub(data)
 
 
 def digest(article) -> str:
