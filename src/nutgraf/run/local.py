@@ -37,6 +37,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ from nutgraf.facts.nlp import blas_threads
 from nutgraf.model import Article, ExtractionError
 from nutgraf.sources import FetchOptions, SourceError, iter_sources
 from nutgraf.sources.capture import Capture, Issue, Known, safe_label
-from nutgraf.store.sqlite import SQLiteStore, open_store
+from nutgraf.store import open_store
 
 # HTML captures per task: a pool wants small tasks to share the work evenly; in-process, a
 # larger batch lets nlp.pipe run its matrices fuller (a few per cent faster).
@@ -58,6 +59,11 @@ TEXT_GROUP = 64
 MAX_BUFFERED_TEXT = 2000
 # Test hook: seconds to sleep after each stored document, so a test can kill a run midway.
 _WRITE_DELAY_ENV = "NUTGRAF_INGEST_WRITE_DELAY"
+# Test hook: a pool worker given a document containing these bytes dies at once (os._exit),
+# as one killed by the OOM killer would; only read in pool workers, never in-process.
+_DIE_ON_ENV = "NUTGRAF_TEST_WORKER_DIES_ON"
+WORKER_DIED = ("worker died while processing this document (killed, e.g. by the out-of-memory killer); "
+               "the pool was replaced and the run went on")
 
 
 def _version() -> str:
@@ -216,6 +222,18 @@ def process(captures: list[Capture], text_group: bool = False) -> list[Outcome]:
     return outcomes
 
 
+def _die_on_marker(captures: list[Capture]) -> None:
+    marker = os.environ.get(_DIE_ON_ENV)
+    if marker and any(marker.encode() in c.data for c in captures):
+        os._exit(137)
+
+
+def process_in_worker(captures: list[Capture], text_group: bool = False) -> list[Outcome]:
+    """``process`` as a pool task (with the worker-death test hook)."""
+    _die_on_marker(captures)
+    return process(captures, text_group)
+
+
 def _watch_parent(parent: int) -> None:
     # A pool worker whose main process was killed (kill -9) would wait on its queue forever.
     while True:
@@ -240,6 +258,12 @@ def _init_worker(parent: int) -> None:
 
 
 # --------------------------------------------------------------------------- main side
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    ctx = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(os.getpid(),))
 
 
 @dataclass
@@ -352,12 +376,10 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
     seen_now: set[str] = set()  # ids met in this run (duplicates inside one run)
     html: list[Capture] = []
     groups: dict[str, list[Capture]] = {}
-    futures: set[Future] = set()
-    pool: Executor | None = executor
-    if executor is None and workers > 1:
-        ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(os.getpid(),))
+    # each task in flight, with what it was given: a task lost with its worker is retried
+    futures: dict[Future, tuple[list[Capture], bool]] = {}
+    own_pool = executor is None and workers > 1
+    pool: Executor | None = _new_pool(workers) if own_pool else executor
     max_inflight = max(2, workers * 2)
     if html_batch is None:
         html_batch = HTML_BATCH if pool is not None else HTML_BATCH_IN_PROCESS
@@ -369,7 +391,7 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
     # On SQLite the corpus passes run in the transaction that stores the article.
     from nutgraf import corpus
 
-    in_transaction = isinstance(store, SQLiteStore) and corpus.supported(store)
+    in_transaction = corpus.supported(store)
 
     def corpus_then(con: Any, article_id: int) -> None:
         _corpus_pass_in(con, stats, article_id)
@@ -420,13 +442,51 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
             stats.failed += 1
             stats.note("failed", o.error or "unknown error", capture.origin.label())
 
+    def collect(fut: Future, lost: list[tuple[list[Capture], bool]]) -> None:
+        """Write a finished task's outcomes; a task whose worker died goes to ``lost``."""
+        batch, as_text = futures.pop(fut)
+        try:
+            outcomes = fut.result()
+        except BrokenProcessPool:
+            if not own_pool:
+                raise
+            lost.append((batch, as_text))
+            return
+        write(outcomes)
+
     def drain(block: bool) -> None:
-        nonlocal futures
         if not futures:
             return
-        done, futures = wait(futures, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        done, _ = wait(list(futures), timeout=None if block else 0, return_when=FIRST_COMPLETED)
+        lost: list[tuple[list[Capture], bool]] = []
         for fut in done:
-            write(fut.result())
+            collect(fut, lost)
+        if lost:
+            recover(lost)
+
+    def recover(lost: list[tuple[list[Capture], bool]]) -> None:
+        """A worker died and took the pool with it: every task still in flight is lost too.
+        The finished ones are written, a new pool is started, and the lost documents are
+        tried again one at a time, so the one that kills a worker is found and recorded as
+        failed, and every other one is stored once."""
+        for fut in list(futures):
+            fut.exception()  # a broken pool settles every task at once
+            collect(fut, lost)
+        replace_pool()
+        for batch, as_text in lost:
+            for c in batch:
+                try:
+                    outcomes = pool.submit(process_in_worker, [c], as_text).result()  # type: ignore[union-attr]
+                except BrokenProcessPool:
+                    replace_pool()
+                    outcomes = [Outcome(c.id, None, WORKER_DIED)]
+                write(outcomes)
+
+    def replace_pool() -> None:
+        nonlocal pool
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        pool = _new_pool(workers)
 
     def submit(batch: list[Capture], as_text: bool) -> None:
         if not batch:
@@ -440,7 +500,15 @@ def ingest(sources: Iterable[str], db: str | Path | Any, *, workers: int = 1, re
             return
         while len(futures) >= max_inflight:
             drain(block=True)
-        futures.add(pool.submit(process, batch, as_text))
+        task = process_in_worker if own_pool else process
+        try:
+            fut = pool.submit(task, batch, as_text)
+        except BrokenProcessPool:  # a worker died since the last look: settle that first
+            if not own_pool:
+                raise
+            recover([])
+            fut = pool.submit(task, batch, as_text)  # type: ignore[union-attr]
+        futures[fut] = (batch, as_text)
 
     buffered = 0
     try:
