@@ -690,9 +690,15 @@ def search_command(query: str, db: str, site: str | None, since: str | None, unt
         store = open_store(db, readonly=True)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
+    from nutgraf.store.query import Query, SearchFilters, brackets
+
     with store:
-        hits = store.search(query, site=site, since=since, until=until, entity=entity, speaker=speaker,
-                            place=place, country=country, event=event, actor=actor, limit=limit)
+        # the query layer the web's /api/search uses: same ranking, same snippets, same order
+        found = Query.of(store).search(query, SearchFilters(
+            site=site, since=since, until=until, entity=entity, speaker=speaker, place=place, country=country,
+            event=event, actor=actor), per_page=limit, most=limit)
+    hits = [{**{k: v for k, v in h.items() if k != "title_hl"}, "snippet": brackets(h["snippet"])}
+            for h in found["results"]]
     if fmt == "json":
         _write(json.dumps(hits, ensure_ascii=False, indent=2) + "\n")
         return

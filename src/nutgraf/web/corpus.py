@@ -1,4 +1,6 @@
-"""Read-only queries behind the web UI and the JSON API.
+"""Read-only queries behind the web UI and the JSON API: the listings (articles, entities,
+quotes, figures, stories, places, events); search, facets and traces are the query layer's
+(``store/query.py``), which the CLI and the demo share.
 
 Every function takes a connection opened read-only (``Corpus.conn()``, ``web/connection.py``:
 SQLite's own, or PostgreSQL's through the SQLite-style adapter) and returns plain dicts and
@@ -22,78 +24,24 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from nutgraf.store.postgres import TS_CONFIG, article_fts, tsquery, with_fts_vector
 from nutgraf.web.connection import Dialect, Features, dialect
+
+# The helpers and search live in the query layer (``store/query.py``), shared with the CLI
+# and the demo; the names stay importable from here.
+from nutgraf.store.query import (  # noqa: F401
+    CSV_MAX_ROWS, HL_CLOSE, HL_OPEN, INT64 as _INT64, MAX_PER_PAGE, PER_PAGE, SEARCH_SORTS, SearchFilters,
+    clamped_page as _clamped_page, clean_text, date_filters as _date_filters, facets, in_int64,
+    like_pattern as _like, loads as _loads, month_series, pg_plain as _pg_plain, search,
+    site_filter as _site_filter, trace)
 
 if TYPE_CHECKING:
     from nutgraf.corpus.sql import PgConnection
     from nutgraf.web.connection import Conn
 
-# Private-use characters mark FTS5 highlights; the web layer turns them into <mark> after
-# escaping everything else (see ``highlight.marked_html``).
-HL_OPEN = "\ue000"
-HL_CLOSE = "\ue001"
-
-PER_PAGE = 20
-MAX_PER_PAGE = 200
-CSV_MAX_ROWS = 1_000_000
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _like(value: str) -> str:
-    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _loads(text: str | None, default: Any) -> Any:
-    if not text:
-        return default
-    try:
-        return json.loads(text)
-    except ValueError:
-        return default
-
-
-def _fts_safe(query: str) -> str:
-    return " ".join('"' + w.replace('"', '""') + '"' for w in query.split())
-
-
-# NUL and the other C0 controls (but tab and line breaks) end or break an FTS5 query, and
-# PostgreSQL refuses NUL in any text: a query is searched without them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str | None) -> str:
-    """``value`` without control characters (each one a space), stripped."""
-    return _CONTROL.sub(" ", value or "").strip()
-
-
-def in_int64(value: Any) -> bool:
-    """Whether ``value`` is an integer a database column can hold (SQLite's and PostgreSQL's
-    integers are 64-bit: a bigger one raises rather than matching nothing)."""
-    return isinstance(value, int) and -_INT64 - 1 <= value <= _INT64
-
 
 def _page_args(page: Any, per_page: Any, total: int) -> tuple[int, int, int]:
     """(page, per_page, offset): the page clamped into 1..pages once the total is known."""
     return _clamped_page(page, per_page, total)
-
-
-def _date_filters(where: list[str], args: list[Any], since: str | None, until: str | None,
-                  col: str = "a.published") -> None:
-    if since:
-        where.append(f"{col} IS NOT NULL AND substr({col}, 1, ?) >= ?")
-        args += [len(since), since]
-    if until:
-        where.append(f"{col} IS NOT NULL AND substr({col}, 1, ?) <= ?")
-        args += [len(until), until]
-
-
-def _site_filter(d: Dialect, where: list[str], args: list[Any], site: str | None,
-                 cols: tuple[str, str] = ("a.site_name", "a.url")) -> None:
-    if site:
-        where.append(d.contains(*cols))
-        args += [_like(site)] * len(cols)
 
 
 def counts(conn: Conn) -> dict[str, int]:
@@ -107,163 +55,6 @@ def sites(conn: Conn) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(
         "SELECT site_name AS name, count(*) AS articles FROM articles WHERE site_name IS NOT NULL"
         f" GROUP BY site_name ORDER BY articles DESC, {dialect(conn).ordered('site_name')} LIMIT 200")]
-
-
-# --------------------------------------------------------------------------- search
-
-SEARCH_SORTS = ("relevance", "newest", "oldest")
-_SEARCH_COLS = "a.id, a.title, a.published, a.url, a.site_name, a.words"
-_ORDER_DATE = {"newest": "a.published IS NULL, a.published DESC, a.id DESC",
-               "oldest": "a.published IS NULL, a.published, a.id"}
-
-# ts_headline options: the whole title, and one passage of the text about as long as FTS5's
-# snippet of 24 tokens, with the same markers.
-_PG_TITLE_HL = f'StartSel="{HL_OPEN}", StopSel="{HL_CLOSE}", HighlightAll=true'
-_PG_SNIPPET = (f'StartSel="{HL_OPEN}", StopSel="{HL_CLOSE}", MaxWords=24, MinWords=12, MaxFragments=1,'
-               ' FragmentDelimiter=" … "')
-# ts_rank's weights for D, C, B (the text), A (the title): the title counts four times the
-# text, as bm25(articles_fts, 4.0, 1.0) has it.
-_PG_WEIGHTS = "'{0.1, 0.2, 0.25, 1.0}'"
-
-
-def _search_filters(d: Dialect, feats: Features, site: str | None, since: str | None, until: str | None,
-                    entity: str | None, speaker: str | None, story: int | None) -> tuple[list[str], list[Any]]:
-    """SQL conditions over ``articles a`` and their arguments."""
-    where: list[str] = []
-    args: list[Any] = []
-    _site_filter(d, where, args, site)
-    _date_filters(where, args, since, until)
-    if entity:
-        where.append(f"EXISTS (SELECT 1 FROM entities e WHERE e.article_id = a.id AND"
-                     f" {d.contains('e.name', 'e.aliases')})")
-        args += [_like(entity), _like(entity)]
-    if speaker:
-        where.append(f"EXISTS (SELECT 1 FROM quotes q WHERE q.article_id = a.id AND {d.contains('q.speaker')})")
-        args.append(_like(speaker))
-    if story is not None:
-        if feats.has_stories and in_int64(story):
-            where.append(f"a.id IN (SELECT article_id FROM ({feats.story_members()}) AS sm WHERE story_id = ?)")
-            args.append(story)
-        else:  # no such story: nothing is in it
-            where.append("1 = 0")
-    return where, args
-
-
-def _sqlite_hits(conn: sqlite3.Connection, query: str, where: list[str], args: list[Any], order: str,
-                 page: Any, per_page: Any) -> tuple[int, list[Any], int, int, bool]:
-    """(total, the page's rows, page, per_page, plain) for an FTS5 query, the page clamped into
-    1..pages; one that is not FTS5 syntax (a stray quote, "U.S.", a lone AND) searches its words
-    as they are (``plain``), and one that fails even so matches nothing."""
-    base = ("FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ?"
-            + "".join(f" AND {w}" for w in where))
-    sql = (f"SELECT {_SEARCH_COLS}, highlight(articles_fts, 0, '{HL_OPEN}', '{HL_CLOSE}') AS title_hl,"
-           f" snippet(articles_fts, 1, '{HL_OPEN}', '{HL_CLOSE}', ' … ', 24) AS snippet,"
-           f" bm25(articles_fts, 4.0, 1.0) AS score {base} ORDER BY {order} LIMIT ? OFFSET ?")
-    used, plain = query, False
-    try:
-        total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
-    except sqlite3.OperationalError:
-        used, plain = _fts_safe(query), True
-        try:
-            total = conn.execute(f"SELECT count(*) {base}", [used, *args]).fetchone()[0]
-        except sqlite3.OperationalError:  # not even as words (nothing left to search for)
-            page, per_page, _ = _page_args(page, per_page, 0)
-            return 0, [], page, per_page, True
-    page, per_page, offset = _page_args(page, per_page, total)
-    rows = conn.execute(sql, [used, *args, per_page, offset]).fetchall() if total else []
-    return total, rows, page, per_page, plain
-
-
-def _pg_hits(conn: PgConnection, query: str, where: list[str], args: list[Any], order: str, per_page: int,
-             offset: int) -> tuple[int, list[Any]]:
-    """(total, the page's rows) on PostgreSQL: the same query syntax, read as ``nutgraf
-    search`` reads it there; ``score`` is ``-ts_rank`` (lower is better, as bm25), matched
-    and ranked against the store's stored tsvector column."""
-    return with_fts_vector(article_fts(), "a",
-                           lambda vec: _pg_page(conn, vec, query, where, args, order, per_page, offset))
-
-
-def _pg_page(conn: PgConnection, vec: str, query: str, where: list[str], args: list[Any], order: str,
-             per_page: int, offset: int) -> tuple[int, list[Any]]:
-    """``_pg_hits`` over the tsvector ``vec``.  The total comes with the page (one pass over
-    the matches, not two), and the headlines, which need the text, only for the page's rows."""
-    tsq, qargs = tsquery(query, mark="?")
-    base = f"FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where)
-    with_q = f"WITH q AS (SELECT {tsq} AS q)"
-    sql = (f"{with_q}, hits AS (SELECT a.id, -ts_rank({_PG_WEIGHTS}, {vec}, q.q) AS score,"
-           f" count(*) OVER () AS total {base} ORDER BY {order} LIMIT ? OFFSET ?)"
-           f" SELECT {_SEARCH_COLS}, ts_headline('{TS_CONFIG}'::regconfig, a.title, q.q, ?) AS title_hl,"
-           f" ts_headline('{TS_CONFIG}'::regconfig, a.text, q.q, ?) AS snippet, hits.score, hits.total"
-           f" FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY {order}")
-    rows = [dict(r) for r in conn.execute(sql, [*qargs, *args, per_page, offset, _PG_TITLE_HL, _PG_SNIPPET])]
-    if rows:
-        total = rows[0]["total"]
-        for r in rows:
-            del r["total"]
-        return total, rows
-    if not offset:
-        return 0, []
-    # a page past the last one: no row to carry the total
-    return conn.execute(f"{with_q} SELECT count(*) {base}", [*qargs, *args]).fetchone()[0], []
-
-
-def search(conn: Conn, feats: Features, q: str | None = None, *, site: str | None = None,
-           since: str | None = None, until: str | None = None, entity: str | None = None,
-           speaker: str | None = None, story: int | None = None, sort: str = "relevance", page: int = 1,
-           per_page: int = PER_PAGE) -> dict[str, Any]:
-    """Articles matching an FTS5 query and filters, with highlighted snippets.  ``snippet`` and
-    ``title_hl`` carry HL_OPEN/HL_CLOSE around matched words.  The page is clamped into
-    1..pages; ``plain`` says the query was not search syntax and was searched as plain words."""
-    where, args = _search_filters(dialect(conn), feats, site, since, until, entity, speaker, story)
-    query = clean_text(q)
-    plain = False
-    if query:
-        if sort not in SEARCH_SORTS:
-            sort = "relevance"
-        if isinstance(conn, sqlite3.Connection):
-            order = _ORDER_DATE.get(sort, "score")
-            total, rows, page, per_page, plain = _sqlite_hits(conn, query, where, args, order, page, per_page)
-        else:  # equal scores by id: PostgreSQL keeps no order among equal keys from one run to the next
-            order = _ORDER_DATE.get(sort, "score, a.id")
-            plain = _pg_plain(query)
-            # a first try at the page asked for (capped, so its offset fits a bigint), then
-            # the last page when that was past it
-            page, per_page, offset = _clamped_page(page, per_page, _INT64 // MAX_PER_PAGE // 2 * MAX_PER_PAGE)
-            total, rows = _pg_hits(conn, query, where, args, order, per_page, offset)
-            if not rows and total:
-                page, per_page, offset = _page_args(page, per_page, total)
-                total, rows = _pg_hits(conn, query, where, args, order, per_page, offset)
-    else:
-        if sort == "relevance" or sort not in SEARCH_SORTS:
-            sort = "newest"
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total = conn.execute(f"SELECT count(*) FROM articles a{clause}", args).fetchone()[0]
-        page, per_page, offset = _page_args(page, per_page, total)
-        rows = conn.execute(
-            f"SELECT {_SEARCH_COLS}, a.title AS title_hl, substr(a.text, 1, 240) AS snippet, NULL AS score"
-            f" FROM articles a{clause} ORDER BY {_ORDER_DATE[sort]} LIMIT ? OFFSET ?",
-            [*args, per_page, offset]).fetchall()
-    results = []
-    for r in rows:
-        d = dict(r)
-        if d["snippet"] and not query and len(d["snippet"]) >= 240:
-            d["snippet"] = d["snippet"].rstrip() + " …"
-        results.append(d)
-    return {"query": query, "total": total, "page": page, "per_page": per_page, "sort": sort,
-            "pages": max(1, -(-total // per_page)), "plain": plain, "results": results}
-
-
-def _pg_plain(query: str) -> bool:
-    """Whether PostgreSQL's search reads ``query`` as plain words (it is not search syntax)."""
-    from nutgraf.store import postgres
-
-    try:
-        postgres._fts_query(query)
-    except postgres._QueryError:
-        return True
-    except Exception:  # noqa: BLE001 - only a hint for the page
-        return False
-    return False
 
 
 # --------------------------------------------------------------------------- articles
@@ -799,7 +590,6 @@ MAX_KEY_LENGTH = 400
 SENTENCE_MAX = 300  # characters of text around a mention
 SENTENCES_PER_ARTICLE = 3
 _WINDOW = 320  # characters read on each side of a mention to find its sentence
-_INT64 = 2**63 - 1
 _COUNTRY_RE = re.compile(r"[A-Z]{2}")
 # a sentence ends at . ! ? … (and closing quotes/brackets) before a space, or at a line break
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
@@ -905,23 +695,6 @@ def places(conn: Conn, feats: Features, *, country: str | None = None, q: str | 
         [*args, per_page, offset]).fetchall()
     return {**empty, "total": total, "page": page, "per_page": per_page, "pages": max(1, -(-total // per_page)),
             "results": [_place_row(r) for r in rows]}
-
-
-def _clamped_page(page: Any, per_page: Any, total: int) -> tuple[int, int, int]:
-    """(page, per_page, offset) with the page clamped into 1..pages (an absurd page number
-    shows the last page, never an error)."""
-    try:
-        page = int(page)
-    except (TypeError, ValueError):
-        page = 1
-    try:
-        per_page = int(per_page)
-    except (TypeError, ValueError):
-        per_page = PER_PAGE
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    pages = max(1, -(-total // per_page))
-    page = max(1, min(page, pages))
-    return page, per_page, (page - 1) * per_page
 
 
 def place_countries(conn: Conn, feats: Features) -> list[dict[str, Any]]:
