@@ -4,13 +4,20 @@ than by the clock, and command-line mistakes reported as one line."""
 
 from __future__ import annotations
 
+import socketserver
 import sqlite3
+import threading
+import time
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
 
 import pytest
 
 from nutgraf.run import local
 from nutgraf.run.local import WORKER_DIED, ingest
+from nutgraf.sources.web import FetchError, Fetcher, FetchOptions
 
 MARKER = "WORKER-KILLER-7f3a"
 
@@ -47,3 +54,75 @@ def test_a_dead_worker_is_replaced_and_its_document_recorded(tmp_path, monkeypat
     # resuming finds every document settled: nothing lost, nothing twice
     again = ingest([str(pages)], db, workers=1)
     assert again.counts() == {"ingested": 0, "unchanged": 7, "skipped": 0, "failed": 0}
+
+
+# --------------------------------------------------------------------------- slow servers
+
+
+class _Dribbler(socketserver.BaseRequestHandler):
+    """Answers any request by sending ``server.reply`` one byte every ``server.pause`` seconds
+    (headers included), as a hostile or broken server may."""
+
+    def handle(self) -> None:
+        self.request.recv(65536)
+        srv = self.server
+        try:
+            for i in range(len(srv.reply)):  # type: ignore[attr-defined]
+                self.request.sendall(srv.reply[i:i + 1])  # type: ignore[attr-defined]
+                time.sleep(srv.pause)  # type: ignore[attr-defined]
+        except OSError:  # the client gave up: that is the point
+            pass
+
+
+@contextmanager
+def dribbling_server(reply: bytes, pause: float):
+    srv = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Dribbler)
+    srv.daemon_threads = True
+    srv.reply, srv.pause = reply, pause  # type: ignore[attr-defined]
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+SLOW_HEADERS = b"HTTP/1.0 200 OK\r\n" + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"y" * 20) for i in range(40)) + \
+    b"Content-Type: text/html\r\n\r\n<html><body><p>late</p></body></html>"
+
+
+def _timed_fetch(url: str, **opts: float) -> tuple[float, FetchError]:
+    fetcher = Fetcher(FetchOptions(allow_private=True, rate=0, **opts))
+    fetcher._robots[("http",) + _host_port(url)] = _allow_all()  # the probe is the page, not robots.txt
+    t0 = time.monotonic()
+    with pytest.raises(FetchError) as exc:
+        fetcher.get(url + "/page.html")
+    return time.monotonic() - t0, exc.value
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or 80
+
+
+def _allow_all() -> RobotFileParser:
+    rules = RobotFileParser()
+    rules.allow_all = True
+    return rules
+
+
+def test_headers_one_byte_at_a_time_cost_at_most_the_timeout():
+    # every byte comes well within the 0.5 s read timeout, so only a total deadline stops it
+    with dribbling_server(SLOW_HEADERS, 0.05) as base:
+        took, err = _timed_fetch(base, timeout=0.5, total_timeout=30)
+    assert err.status == "failed" and "timed out after 0.5s waiting for the response headers" in err.reason
+    assert took < 1.5, took
+
+
+def test_a_dribbled_body_without_length_fails_at_the_total_deadline_not_truncated():
+    head = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n"
+    with dribbling_server(head + b"<p>" + b"z" * 5000, 0.002) as base:
+        took, err = _timed_fetch(base, timeout=0.5, total_timeout=1.0)
+    assert "response took longer than 1s" in err.reason
+    assert took < 2.5, took

@@ -43,6 +43,7 @@ import ipaddress
 import re
 import socket
 import ssl
+import threading
 import time
 import xml.etree.ElementTree as ET
 import zlib
@@ -214,6 +215,39 @@ class _Inflater:
         return out
 
 
+class _Watchdog:
+    """The total deadline of one request.  A socket timeout bounds each read, not their sum:
+    a server sending one header byte per second would never trip it.  The watchdog shuts the
+    connection's socket down when the deadline passes, so a read blocked in ``http.client``
+    returns at once, and says which deadline it was (``expired``).  ``arm`` (re)starts it:
+    first for the headers, then for the whole response."""
+
+    def __init__(self, conn: http.client.HTTPConnection) -> None:
+        self._conn = conn
+        self._timer: threading.Timer | None = None
+        self.expired: str | None = None  # the reason, once the deadline passed
+
+    def arm(self, seconds: float, reason: str) -> None:
+        self.cancel()
+        self._timer = threading.Timer(max(seconds, 0.0), self._expire, args=(reason,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self, reason: str) -> None:
+        self.expired = reason
+        sock = self._conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed
+                pass
+
+
 def _mib(n: int) -> str:
     return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n} bytes"
 
@@ -236,6 +270,11 @@ class Fetcher:
         self._next_slot: dict[str, float] = {}
         self._delay: dict[str, float] = {}
         self._robots: dict[tuple[str, str, int], RobotFileParser | FetchError] = {}
+        # several threads fetch at once (one per host, see WebSource): the slot book and the
+        # robots.txt cache are shared, so their updates are locked
+        self._slot_lock = threading.Lock()
+        self._robots_locks: dict[tuple[str, str, int], threading.Lock] = {}
+        self._count_lock = threading.Lock()
         self.requests = 0  # made, robots.txt included (for tests and summaries)
 
     # ---------------------------------------------------------------- public
@@ -285,14 +324,17 @@ class Fetcher:
                                     f"(use --allow-private to fetch from it)")
 
     def _wait_turn(self, host: str) -> None:
+        """Sleep until this host's next request slot, and book the one after it.  The slot
+        is booked under a lock and slept for outside it, so threads fetching other hosts
+        never wait for this one."""
         interval = 1.0 / self.options.rate if self.options.rate > 0 else 0.0
         interval = max(interval, self._delay.get(host, 0.0))
-        now = self._clock()
-        slot = self._next_slot.get(host, now)
+        with self._slot_lock:
+            now = self._clock()
+            slot = max(self._next_slot.get(host, now), now)
+            self._next_slot[host] = slot + interval
         if slot > now:
             self._sleep(slot - now)
-            now = slot
-        self._next_slot[host] = now + interval
 
     def _request(self, url: str, scheme: str, host: str, port: int, ip: str, *,
                  max_bytes: int | None = None, truncate: bool = False) -> tuple[int, dict[str, str], bytes]:
@@ -304,12 +346,18 @@ class Fetcher:
         parts = urlsplit(url)
         target = urlunsplit(("", "", parts.path or "/", parts.query, "")) or "/"
         self._wait_turn(host)
-        self.requests += 1
+        with self._count_lock:
+            self.requests += 1
+        # no single read may outlast the whole request
+        timeout = min(opts.timeout, opts.total_timeout)
         if scheme == "https":
-            conn: http.client.HTTPConnection = _PinnedHTTPSConnection(host, port, ip, opts.timeout, _ssl_context())
+            conn: http.client.HTTPConnection = _PinnedHTTPSConnection(host, port, ip, timeout, _ssl_context())
         else:
-            conn = _PinnedHTTPConnection(host, port, ip, opts.timeout)
+            conn = _PinnedHTTPConnection(host, port, ip, timeout)
         started = time.monotonic()
+        dog = _Watchdog(conn)
+        # connect + headers within the timeout: a server dribbling its headers costs no more
+        dog.arm(timeout, f"timed out after {timeout:g}s waiting for the response headers")
         try:
             conn.request("GET", target, headers={
                 "User-Agent": opts.user_agent,
@@ -318,6 +366,9 @@ class Fetcher:
                 "Connection": "close",
             })
             resp = conn.getresponse()
+            # then the whole response within total_timeout, counted from the start
+            dog.arm(opts.total_timeout - (time.monotonic() - started),
+                    f"response took longer than {opts.total_timeout:g}s")
             headers = {k.lower(): v for k, v in resp.getheaders()}
             if not 200 <= resp.status < 300:
                 return resp.status, headers, b""
@@ -349,30 +400,30 @@ class Fetcher:
                     chunks.append(chunk[:len(chunk) - (size - limit)])
                     break
                 chunks.append(chunk)
+            if dog.expired:  # a cut connection reads as the end of a body without a length
+                raise FetchError("failed", dog.expired)
             return resp.status, headers, b"".join(chunks)
         except FetchError as exc:
             exc.url = exc.url or url
             raise
-        except (socket.timeout, TimeoutError) as exc:
-            raise FetchError("failed", f"timed out after {opts.timeout:g}s", url) from exc
-        except ConnectionRefusedError as exc:
-            raise FetchError("failed", f"connection refused by {host}:{port}", url) from exc
-        except ssl.SSLError as exc:
-            raise FetchError("failed", f"TLS error: {exc.reason or exc}", url) from exc
-        except (http.client.HTTPException, zlib.error) as exc:
-            raise FetchError("failed", f"bad HTTP response: {type(exc).__name__} {exc}".rstrip(), url) from exc
-        except OSError as exc:
-            raise FetchError("failed", f"network error: {exc.strerror or exc}", url) from exc
+        except (OSError, http.client.HTTPException, zlib.error) as exc:
+            if dog.expired:  # the watchdog cut the connection: that is the error
+                raise FetchError("failed", dog.expired, url) from exc
+            raise _network_error(exc, timeout, host, port, url) from exc
         finally:
+            dog.cancel()
             conn.close()
 
     # ---------------------------------------------------------------- robots.txt
 
     def _check_robots(self, url: str, scheme: str, host: str, port: int) -> None:
         key = (scheme, host, port)
-        rules = self._robots.get(key)
-        if rules is None:
-            rules = self._robots[key] = self._load_robots(scheme, host, port)
+        with self._slot_lock:
+            lock = self._robots_locks.setdefault(key, threading.Lock())
+        with lock:  # one robots.txt request per host, whichever thread asks first
+            rules = self._robots.get(key)
+            if rules is None:
+                rules = self._robots[key] = self._load_robots(scheme, host, port)
         if isinstance(rules, FetchError):
             raise FetchError(rules.status, rules.reason, url)
         if not rules.can_fetch(self.options.user_agent, url):
@@ -412,6 +463,19 @@ class Fetcher:
         else:
             return FetchError("failed", f"robots.txt of {host} unavailable (HTTP {status}); not fetched")
         return rules
+
+
+def _network_error(exc: BaseException, timeout: float, host: str, port: int, url: str) -> FetchError:
+    """A failed exchange as a ``failed`` FetchError with a reason a user can act on."""
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return FetchError("failed", f"timed out after {timeout:g}s", url)
+    if isinstance(exc, ConnectionRefusedError):
+        return FetchError("failed", f"connection refused by {host}:{port}", url)
+    if isinstance(exc, ssl.SSLError):
+        return FetchError("failed", f"TLS error: {exc.reason or exc}", url)
+    if isinstance(exc, (http.client.HTTPException, zlib.error)):
+        return FetchError("failed", f"bad HTTP response: {type(exc).__name__} {exc}".rstrip(), url)
+    return FetchError("failed", f"network error: {getattr(exc, 'strerror', None) or exc}", url)
 
 
 def _netloc(host: str) -> str:
