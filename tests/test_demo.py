@@ -29,3 +29,12 @@ def test_demo_summarises_places_and_events(tmp_path):
     assert "Events (PLOVER)" in text and "MOBILIZE" in text
     assert " places (" in text and " events" in text
     assert "--format events" in text and "search --event" in text
+
+
+def test_demo_does_not_import_the_cli():
+    """The cli↔demo cycle is broken: progress and summary output are ``nutgraf.console``'s."""
+    import subprocess
+    import sys
+
+    code = "import sys, nutgraf.demo; sys.exit('nutgraf.cli' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -37,34 +37,12 @@ def analyze_input(item: Input, *, url: str | None, content_type: str | None, cle
 
 # --------------------------------------------------------------------------- output
 
-
-# Control characters that a terminal acts on (ESC sequences, BEL, backspace, carriage
-# return, ...) and lone surrogates (which cannot be encoded).  \t and \n are kept.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _safe_char(m: re.Match[str]) -> str:
-    c = m.group()
-    if c < "\x20":
-        return ""  # never raw in JSON output (json.dumps escapes them): text only, dropped
-    if c < "\ud800":
-        # DEL and C1 controls: json.dumps leaves them raw; an escape keeps JSON exact
-        # and shows them harmlessly in text
-        return f"\\u{ord(c):04x}"
-    return "\ufffd"
-
-
-def _terminal_safe(text: str) -> str:
-    """``text`` without what would let a stored title or error message drive the terminal:
-    C0 controls other than tab and newline are dropped, DEL and C1 controls written as
-    ``\\u00XX`` escapes, lone surrogates as U+FFFD.  The one place output is made safe."""
-    return _UNSAFE.sub(_safe_char, text)
-
-
-def _write(text: str) -> None:
-    # sys.stdout is looked up on every call: rich's live display and click's test runner
-    # both swap it, and the output must follow.
-    sys.stdout.write(_terminal_safe(text))
+# Terminal-safe output and progress bars are the console module's (shared with the demo).
+from nutgraf.console import IngestProgress as _IngestProgress  # noqa: E402,F401
+from nutgraf.console import Progress as _Progress  # noqa: E402
+from nutgraf.console import print_ingest_summary  # noqa: E402,F401
+from nutgraf.console import terminal_safe as _terminal_safe  # noqa: E402
+from nutgraf.console import write as _write  # noqa: E402
 
 
 def _record(label: str, article: Article) -> dict[str, Any]:
@@ -148,50 +126,6 @@ def _actor(actor: Any) -> str:
 def _short(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class _Progress:
-    """A rich progress bar on stderr, or nothing.  Shown only for more than one document
-    and only when stderr is a terminal, so pipes, logs and CI output stay clean."""
-
-    def __init__(self, console: Console, total: int, verb: str = "extracting") -> None:
-        self._bar = None
-        if total > 1 and console.is_terminal:
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            self._bar = Progress(
-                TextColumn("[progress.description]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,
-                # When stdout is the same terminal, route it through the live display so
-                # the articles scroll above the bar instead of through it.  When stdout is
-                # a pipe or file it must not be touched.
-                redirect_stdout=sys.stdout.isatty(),
-                redirect_stderr=False,
-            )
-            self._task = self._bar.add_task(verb, total=total)
-
-    def __enter__(self) -> _Progress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def advance(self) -> None:
-        if self._bar is not None:
-            self._bar.advance(self._task)
 
 
 # --------------------------------------------------------------------------- commands
@@ -434,51 +368,6 @@ def _default_workers() -> int:
     # one core stays with the main process (reading sources, writing the store); on a
     # 2-core machine a pool measured slower than in-process work (see README)
     return max(1, min(4, (os.cpu_count() or 1) - 1))
-
-
-class _IngestProgress:
-    """Documents and documents/s on stderr while ingesting, when stderr is a terminal."""
-
-    def __init__(self, console: Console) -> None:
-        self._bar = None
-        if console.is_terminal:
-            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            self._bar = Progress(
-                SpinnerColumn(), TextColumn("ingesting"), BarColumn(bar_width=None),
-                TextColumn("{task.fields[line]}"), TimeElapsedColumn(),
-                console=console, transient=True)
-            self._task = self._bar.add_task("ingest", total=None, line="")
-
-    def __enter__(self) -> _IngestProgress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def update(self, stats: Any) -> None:
-        if self._bar is not None:
-            line = (f"{stats.seen} docs  {stats.ingested} new  {stats.unchanged} unchanged  "
-                    f"{stats.skipped} skipped  {stats.failed} failed  {stats.rate():.1f} docs/s")
-            self._bar.update(self._task, line=line)
-
-
-def print_ingest_summary(stats: Any, console: Console, db: str) -> None:
-    console.print(
-        f"nutgraf: {stats.ingested} ingested, {stats.unchanged} unchanged, {stats.skipped} skipped, "
-        f"{stats.failed} failed in {stats.elapsed:.1f}s ({stats.rate():.1f} docs/s) -> {db}",
-        markup=False, highlight=False)
-    if stats.reasons:
-        for (status, reason), n in stats.reasons.most_common(10):
-            console.print(_terminal_safe(f"  {status} x{n}: {reason}"), markup=False, highlight=False)
-        if len(stats.reasons) > 10:
-            console.print(f"  ... and {len(stats.reasons) - 10} other reasons "
-                          f"(SELECT status, error, count(*) FROM captures GROUP BY 1, 2)", markup=False)
-    for err in stats.source_errors:
-        console.print(_terminal_safe(f"  source error: {err}"), markup=False, highlight=False)
 
 
 _INGEST_HELP = """Ingest documents into a database: extract each article, find its facts
@@ -853,7 +742,7 @@ def demo_command(directory: Path | None, db: str, workers: int | None) -> None:
       nutgraf demo samples/
       nutgraf search impeachment --db demo.db
     """
-    from nutgraf.demo import run_demo  # late: demo imports this module
+    from nutgraf.demo import run_demo  # late: ingest and rich tables load only for the demo
 
     sys.exit(run_demo(directory, db=db, workers=workers))
 

@@ -32,6 +32,7 @@ from rich.console import Console
 from rich.table import Table
 
 from nutgraf.sources.files import base_name, walk
+from nutgraf.store import query
 
 DEMO_DATE = "2019-11-20T00:00:00Z"
 # a 1x1 transparent PNG: the WARC's non-document record
@@ -94,7 +95,7 @@ def _remove_db(db: Path) -> None:
 
 def run_demo(directory: Path | None = None, console: Console | None = None, *, db: str | Path = "demo.db",
              workers: int | None = None) -> int:
-    from nutgraf.cli import _IngestProgress, print_ingest_summary
+    from nutgraf.console import IngestProgress, print_ingest_summary
     from nutgraf.run.local import ingest
     from nutgraf.store import open_store
 
@@ -121,16 +122,17 @@ def run_demo(directory: Path | None = None, console: Console | None = None, *, d
     console.print(f"Ingesting {' + '.join(sources)} into {db} with {workers} worker(s)…")
 
     err = Console(stderr=True, highlight=False)
-    with _IngestProgress(err) as bar:
+    with IngestProgress(err) as bar:
         stats = ingest(sources, db, workers=workers, on_progress=bar.update)
     print_ingest_summary(stats, console, str(db))
     if stats.unchanged and pages:
         console.print(f"  ({stats.unchanged} files had the same bytes as WARC records: stored once)")
 
     with open_store(db) as store:  # read-write: closing it folds the WAL back into demo.db
-        _print_articles(console, store)
-        example = _print_facts(console, store)
-        _print_problems(console, store)
+        conn = query.Query.of(store).conn  # the summary is the query layer's, as the web's and the CLI's
+        _print_articles(console, conn)
+        example = _print_facts(console, store, conn)
+        _print_problems(console, conn)
     console.print()
     console.print("Search it:")
     console.print(f"  nutgraf search {example['word']} --db {db}", markup=False, highlight=False)
@@ -158,13 +160,8 @@ def _shell(text: str) -> str:
     return f"'{text}'" if not text.replace("-", "").isalnum() else text
 
 
-def _print_articles(console: Console, store) -> None:
-    rows = store.conn.execute(
-        "SELECT a.id, coalesce(a.site_name, '') AS site, a.title, a.published, a.words, a.url,"
-        " (SELECT count(*) FROM quotes q WHERE q.article_id = a.id) AS quotes,"
-        " (SELECT count(*) FROM amounts m WHERE m.article_id = a.id) AS amounts,"
-        " (SELECT count(*) FROM entities e WHERE e.article_id = a.id) AS entities"
-        " FROM articles a ORDER BY a.id").fetchall()
+def _print_articles(console: Console, conn) -> None:
+    rows = query.article_overview(conn)
     table = Table(title=f"{len(rows)} articles", expand=True)
     table.add_column("site", no_wrap=True, overflow="ellipsis", ratio=1)
     table.add_column("title", no_wrap=True, overflow="ellipsis", ratio=3)
@@ -178,58 +175,41 @@ def _print_articles(console: Console, store) -> None:
                       (r["published"] or "")[:10] or "[dim]–[/dim]", str(r["words"]), str(r["entities"]),
                       str(r["quotes"]), str(r["amounts"]))
     console.print(table)
-    total = store.conn.execute("SELECT count(*), coalesce(sum(words), 0) FROM articles").fetchone()
-    console.print(f"{total[0]} articles, {total[1]:,} words")
+    console.print(f"{len(rows)} articles, {query.word_total(conn):,} words")
 
 
-def _print_facts(console: Console, store) -> dict[str, str]:
-    example: dict[str, str] = {"word": "president"}
-    speakers = store.conn.execute(
-        "SELECT speaker, count(*) AS n, count(DISTINCT article_id) AS docs FROM quotes_with_speakers"
-        " WHERE speaker IS NOT NULL AND speaker_label = 'PERSON' GROUP BY speaker ORDER BY n DESC, speaker"
-        " LIMIT 10").fetchall()
-    t = Table(title="Top speakers")
-    t.add_column("speaker")
-    t.add_column("quotes", justify="right")
+def _top_table(title: str, name: str, counted: str, rows: list[dict]) -> Table:
+    t = Table(title=title)
+    t.add_column(name)
+    t.add_column(counted, justify="right")
     t.add_column("articles", justify="right")
-    for r in speakers:
-        t.add_row(r["speaker"], str(r["n"]), str(r["docs"]))
-    sources = store.conn.execute(
-        "SELECT source, count(*) AS n, count(DISTINCT article_id) AS docs FROM amounts_with_sources"
-        " WHERE source IS NOT NULL GROUP BY source ORDER BY n DESC, source LIMIT 10").fetchall()
-    s = Table(title="Top sources of figures")
-    s.add_column("source")
-    s.add_column("figures", justify="right")
-    s.add_column("articles", justify="right")
-    for r in sources:
-        s.add_row(r["source"], str(r["n"]), str(r["docs"]))
-    console.print(t)
-    console.print(s)
-    _print_events(console, store, example)
+    for r in rows:
+        t.add_row(r["name"], str(r["n"]), str(r["docs"]))
+    return t
+
+
+def _print_facts(console: Console, store, conn) -> dict[str, str]:
+    example: dict[str, str] = {"word": "president"}
+    speakers = query.top_speakers(conn)
+    console.print(_top_table("Top speakers", "speaker", "quotes", speakers))
+    console.print(_top_table("Top sources of figures", "source", "figures", query.top_sources(conn)))
+    _print_events(console, conn, example)
     counts = store.counts()
     console.print(f"{counts['entities']} entities ({counts['mentions']} mentions), {counts['quotes']} quotes, "
                   f"{counts['amounts']} figures, {counts['dates']} dates, {counts['places']} places "
-                  f"({store.conn.execute('SELECT count(DISTINCT place_key) FROM article_places').fetchone()[0]}"
-                  f" distinct), {counts['events']} events")
-    multi = [r["speaker"] for r in speakers if " " in r["speaker"]]
+                  f"({query.distinct_places(conn)} distinct), {counts['events']} events")
+    multi = [r["name"] for r in speakers if " " in r["name"]]
     if multi:
         example["speaker"] = multi[0].split()[-1]
-    ent = store.conn.execute(
-        "SELECT name FROM entities WHERE label = 'GPE' AND name NOT LIKE '%.%' AND length(name) > 3 GROUP BY name ORDER BY count(DISTINCT article_id) DESC,"
-        " name LIMIT 1").fetchone()
-    if ent:
-        example["entity"] = ent[0]
+    entity = query.widest_place_entity(conn)
+    if entity:
+        example["entity"] = entity
     return example
 
 
-def _print_events(console: Console, store, example: dict[str, str]) -> None:
+def _print_events(console: Console, conn, example: dict[str, str]) -> None:
     """Who did what to whom: the events by PLOVER category, each with one example."""
-    rows = store.conn.execute(
-        "SELECT category, count(*) AS n, count(DISTINCT article_id) AS docs,"
-        " (SELECT coalesce(e2.source_name, '?') || ' — ' || e2.text || ' → ' || coalesce(e2.target_name, '–')"
-        "  FROM events e2 WHERE e2.category = e.category AND e2.negated = 0 AND e2.source_name IS NOT NULL"
-        "  ORDER BY e2.source_entity IS NULL, e2.target_entity IS NULL, e2.confidence DESC, e2.id LIMIT 1) AS example"
-        " FROM events e WHERE negated = 0 GROUP BY category ORDER BY n DESC, category LIMIT 8").fetchall()
+    rows = query.event_overview(conn)
     t = Table(title="Events (PLOVER)")
     t.add_column("category")
     t.add_column("events", justify="right")
@@ -242,10 +222,8 @@ def _print_events(console: Console, store, example: dict[str, str]) -> None:
         example["event"] = rows[0]["category"]
 
 
-def _print_problems(console: Console, store) -> None:
-    rows = store.conn.execute(
-        "SELECT status, origin_kind, origin_path, origin_offset, origin_line, url, error FROM captures"
-        " WHERE status != 'ok' ORDER BY status, rowid").fetchall()
+def _print_problems(console: Console, conn) -> None:
+    rows = query.problems(conn)
     if not rows:
         console.print("No document failed or was skipped.")
         return
