@@ -276,9 +276,9 @@ def test_search_matches_and_ranks_the_stored_vector(pg_url):
         assert len(ranked) == 2  # the store's and the web's
         for sql, params in ranked:
             assert "to_tsvector" not in sql and "a.\"articles_fts_vector\" @@ q.q" in sql
-            with store.transaction() as con:
-                con.execute("SET LOCAL enable_seqscan = off")  # three rows: a scan would be cheaper
-                plan = "\n".join(r[0] for r in con.execute("EXPLAIN " + sql, params))
+            with store.conn.transaction():  # the recorded statements are psycopg's own (%s)
+                store.conn.execute("SET LOCAL enable_seqscan = off")  # three rows: a scan would be cheaper
+                plan = "\n".join(r[0] for r in store.conn.execute("EXPLAIN " + sql, params))
             assert "articles_fts_vector_idx" in plan and "to_tsvector" not in plan, plan
 
 

@@ -101,11 +101,13 @@ def update(store: Any, article_id: int) -> dict[str, Any] | None:
     return _in_transaction(store, lambda con: _run(con, article_id))
 
 
-def run_in(con: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
+def run_in(con: Connection, article_id: int) -> dict[str, Any] | None:
     """``update`` inside the caller's open transaction (the ingest writer's, the one that
     stored the article: one commit per document), under a savepoint: when a pass fails,
     what the passes wrote is undone, the exception is raised, and the caller's transaction
     (the article) stays good to commit; the article is then left for ``catch_up``."""
+    if not isinstance(con, sqlite3.Connection):  # PostgreSQL: writers take turns, as in ``update``
+        con.execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
     con.execute("SAVEPOINT corpus_passes")
     try:
         result = _run(con, article_id)

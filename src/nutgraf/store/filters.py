@@ -1,19 +1,22 @@
 """The search filters both stores share (site, date range, entity, speaker, place, country,
 event category, event actor),
-as SQL conditions over ``articles a`` and their arguments.  The stores differ only in the
-parameter mark (``?`` for SQLite, ``%s`` for psycopg) and the case-insensitive LIKE
-(SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE)."""
+as SQL conditions over ``articles a`` and their arguments, in ``?`` statements (PostgreSQL's
+connection, ``store.dialect.PgConnection``, takes them too).  The dialects differ only in the
+case-insensitive LIKE (``Dialect.like``: SQLite's LIKE already ignores ASCII case;
+PostgreSQL needs ILIKE)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from nutgraf.store.dialect import SQLITE, Dialect
+
 
 def search_filters(*, site: str | None = None, since: str | None = None, until: str | None = None,
                    entity: str | None = None, speaker: str | None = None, place: str | None = None,
                    country: str | None = None, event: str | None = None, actor: str | None = None,
-                   mark: str = "?", like: str = "LIKE", has_places: bool = True,
-                   has_events: bool = True) -> tuple[list[str], list[Any]]:
+                   dialect: Dialect = SQLITE, mark: str = "?", like: str | None = None,
+                   has_places: bool = True, has_events: bool = True) -> tuple[list[str], list[Any]]:
     """``(conditions, arguments)`` for the filters given; dates compare as ISO prefixes, so
     ``since="2019"`` and ``since="2019-05-01"`` both work.
 
@@ -29,7 +32,11 @@ def search_filters(*, site: str | None = None, since: str | None = None, until: 
     begins a word of the actor's name or canonical entity ('putin' finds 'President Vladimir
     Putin'; case ignored), or it is the actor's country code ('RUS').  Given both, one event
     must match both.  ``has_events=False`` (a store older than the events table) makes either
-    match nothing."""
+    match nothing.
+
+    ``mark`` (the placeholder written) and ``like`` (instead of ``dialect.like``) are for a
+    caller with a raw driver connection."""
+    like = like or dialect.like
     where: list[str] = []
     args: list[Any] = []
     if site:

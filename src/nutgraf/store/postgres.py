@@ -64,22 +64,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from nutgraf.model import Article
-from nutgraf.sources.capture import Capture, Issue
-from nutgraf.store.base import (ARTICLE_PLACE_COLUMNS, EVENT_COLUMNS, PLACE_COLUMNS, StoreBase, article_place_rows,
-                                 event_rows, insert_sql, place_rows)
-from nutgraf.store.filters import search_filters
-from nutgraf.store.schema import SCHEMA, SCHEMA_VERSION
-from nutgraf.store.schema import ADDED_TABLES, FACT_TABLES, TABLES
-from nutgraf.store.sqlite import StoreError, _article_record, _json, _span, now
+from nutgraf.store.base import SQLStore, StoreError
+from nutgraf.store.dialect import POSTGRES, PgConnection, pg_sql, records
+from nutgraf.store.schema import ADDED_TABLES, SCHEMA, SCHEMA_VERSION
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 _T = TypeVar("_T")
@@ -602,16 +598,6 @@ def with_fts_vector(fts: _Fts, alias: str, run: Callable[[str], _T]) -> _T:
 # --------------------------------------------------------------------------- the store
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "\ufffd")
-    return value
-
-
-def _args(values: Sequence[Any]) -> list[Any]:
-    return [_clean(v) for v in values]
-
-
 def redact(url: str) -> str:
     """``url`` with its password replaced by ``***`` (for messages and logs)."""
     try:
@@ -625,47 +611,23 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=user + "@" + netloc[-1]))
 
 
-class _Connection:
-    """The psycopg connection, plus the one SQLite query store consumers issue directly:
-    ``PRAGMA table_info(t)`` (the declared SQLite columns, which are this store's columns)."""
-
-    _PRAGMA = re.compile(r"\s*PRAGMA\s+table_info\s*\(\s*[\"'`]?(\w+)[\"'`]?\s*\)\s*;?\s*$", re.I)
-
-    def __init__(self, conn: Any) -> None:
-        self._conn = conn
-
-    def execute(self, query: Any, params: Any = None, **kw: Any) -> Any:
-        if isinstance(query, str):
-            m = self._PRAGMA.match(query)
-            if m:
-                return _Rows(list(_schema().tables.get(m.group(1), [])))
-        return self._conn.execute(query, params, **kw)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
-
-
-class _Rows(list):
-    def fetchall(self) -> list:
-        return list(self)
-
-    def fetchone(self) -> Any:
-        return self[0] if self else None
-
-
 def _ranked_sql(vec: str, tsq: str, where: list[str], cols: str) -> str:
     """``PostgresStore.search`` with a query: the best ``limit`` matches of ``tsq`` by
     ``ts_rank`` over ``vec``, then a headline for each (it needs the text, so only for those)."""
     return (f"WITH q AS (SELECT {tsq} AS q), hits AS (SELECT a.id, -ts_rank({vec}, q.q) AS score"
             f" FROM articles a, q WHERE {vec} @@ q.q" + "".join(f" AND {w}" for w in where) +
-            " ORDER BY score, a.id LIMIT %s)"
+            " ORDER BY score, a.id LIMIT ?)"
             f" SELECT {cols}, ts_headline('{TS_CONFIG}', a.text, q.q, 'StartSel=[, StopSel=], MaxWords=16,"
             " MinWords=6, MaxFragments=1, FragmentDelimiter=\" … \"') AS snippet, hits.score"
             " FROM hits JOIN articles a ON a.id = hits.id, q ORDER BY hits.score, a.id")
 
 
-class PostgresStore(StoreBase):
-    """A nutgraf store in a PostgreSQL database (tables created on first use by a writer)."""
+class PostgresStore(SQLStore):
+    """A nutgraf store in a PostgreSQL database (tables created on first use by a writer).
+    ``conn`` is the psycopg connection (autocommit: each statement outside ``transaction()``
+    commits on its own); the shared logic speaks to it through ``PgConnection``."""
+
+    dialect = POSTGRES
 
     def __init__(self, url: str, *, readonly: bool = False) -> None:
         try:
@@ -680,8 +642,8 @@ class PostgresStore(StoreBase):
             conn = psycopg.connect(url, autocommit=True, connect_timeout=30)
         except psycopg.Error as exc:
             raise StoreError(f"{self.path}: cannot connect to the PostgreSQL server ({str(exc).strip()})") from exc
-        self._raw = conn
-        self.conn = _Connection(conn)
+        self.conn = self._raw = conn
+        self._con = PgConnection(conn)
         self._schema = _schema()
         if readonly:
             conn.execute("SET default_transaction_read_only = on")
@@ -697,12 +659,12 @@ class PostgresStore(StoreBase):
     # ------------------------------------------------------------------ set-up
 
     def _exists(self, table: str) -> bool:
-        return self._raw.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]
+        return self._con.execute("SELECT to_regclass(?) IS NOT NULL", (table,)).fetchone()[0]
 
     def _create(self) -> None:
         ddl_hash = hashlib.sha256("\n;\n".join(self._schema.ddl).encode()).hexdigest()[:16]
         if self._exists("meta"):
-            rows = dict(self._raw.execute(
+            rows = dict(self._con.execute(
                 "SELECT key, value FROM meta WHERE key IN ('schema_version', 'pg_ddl_hash')").fetchall())
             version = rows.get("schema_version")
             if version is not None and int(version) > SCHEMA_VERSION:
@@ -717,229 +679,46 @@ class PostgresStore(StoreBase):
                 for stmt in self._schema.ddl:
                     self._raw.execute(stmt)
                 for key, value in (("schema_version", str(SCHEMA_VERSION)), ("pg_ddl_hash", ddl_hash)):
-                    self._raw.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE"
-                                      " SET value = excluded.value", (key, value))
+                    self._con.execute(self.dialect.insert("meta", ("key", "value"), key="key"), (key, value))
         except self._psycopg.Error as exc:
             raise StoreError(f"{self.path}: cannot create the nutgraf tables ({str(exc).strip()})") from exc
 
     def close(self) -> None:
         self._raw.close()
 
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
+    def transaction(self) -> Iterator[PgConnection]:
         with self._raw.transaction():
-            yield self._raw
+            yield self._con
 
-    # ------------------------------------------------------------------ reads used by ingest
-
-    def status(self, capture_id: str) -> str | None:
-        row = self._raw.execute("SELECT status FROM captures WHERE id = %s", (capture_id,)).fetchone()
-        return row[0] if row else None
-
-    # ------------------------------------------------------------------ writes
-
-    def _capture_row(self, con: Any, item: Capture | Issue, status: str, error: str | None) -> bool:
-        con.execute("DELETE FROM captures WHERE id = %s AND status = 'failed'", (item.id,))
-        o = item.origin
-        cur = con.execute(
-            "INSERT INTO captures (id, url, content_type, size, fetched_at, origin_kind, origin_path,"
-            " origin_record_id, origin_offset, origin_line, status, error, ingested_at)"
-            " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT (id) DO NOTHING",
-            _args((item.id, item.url, item.content_type, item.size, item.fetched_at, o.kind, o.path, o.record_id,
-                   o.offset, o.line, status, error, now())))
-        return cur.rowcount == 1
-
-    def add_issue(self, item: Issue) -> None:
-        with self.transaction() as con:
-            self._capture_row(con, item, item.status, item.reason)
-
-    def add_failure(self, capture: Capture, error: str) -> None:
-        with self.transaction() as con:
-            self._capture_row(con, capture, "failed", error)
-
-    def add_article(self, capture: Capture, article: Article, *, version: str, settings_hash: str) -> int | None:
-        """Store a capture and its article with all facts, in one transaction.  Returns the
-        article id, or None when the capture was already stored."""
-        with self.transaction() as con:
-            if con.execute("SELECT 1 FROM captures WHERE id = %s AND status != 'failed'", (capture.id,)).fetchone():
-                return None
-            if not self._capture_row(con, capture, "ok", None):
-                return None  # another writer stored it meanwhile
-            return self._insert_article(con, capture.id, article, version, settings_hash)
-
-    def _insert_article(self, con: Any, capture_id: str, a: Article, version: str, settings_hash: str) -> int:
-        article_id = int(con.execute(
-            "INSERT INTO articles (capture_id, url, title, text, authors, published, site_name, language,"
-            " source_kind, encoding, words, paragraphs, evidence, warnings, nutgraf_version, settings_hash,"
-            " created_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
-            _args((capture_id, a.url, a.title, a.text, _json(list(a.authors)), a.published, a.site_name,
-                   a.language, a.source_kind, a.encoding, a.words, _json([p.to_dict() for p in a.paragraphs]),
-                   _json({k: v.to_dict() for k, v in a.evidence.items()}), _json(list(a.warnings)), version,
-                   settings_hash, now()))).fetchone()[0])
-        by_name: dict[str, int] = {}
-        by_name_label: dict[tuple[str, str], int] = {}
-        text = a.text
-        mentions = []
-        with con.cursor() as cur:
-            for e in a.entities:
-                eid = int(cur.execute(
-                    "INSERT INTO entities (article_id, name, label, aliases, mentions) VALUES (%s,%s,%s,%s,%s)"
-                    " RETURNING id",
-                    _args((article_id, e.name, e.label, _json(list(e.aliases)), len(e.mentions)))).fetchone()[0])
-                by_name.setdefault(e.name, eid)
-                by_name_label.setdefault((e.name, e.label), eid)
-                mentions += [_args((eid, article_id, s, t, text[s:t])) for s, t in e.mentions]
-
-            def entity_id(name: str | None, label: str | None) -> int | None:
-                if not name:
-                    return None
-                return by_name_label.get((name, label or "")) or by_name.get(name)
-
-            rows = {
-                "INSERT INTO mentions (entity_id, article_id, start, \"end\", text) VALUES (%s,%s,%s,%s,%s)":
-                    mentions,
-                "INSERT INTO quotes (article_id, start, \"end\", text, kind, speaker, speaker_label, speaker_start,"
-                " speaker_end, speaker_entity_id, cue, cue_start, cue_end, direct_parts)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)":
-                    [_args((article_id, q.start, q.end, q.text, q.kind, q.speaker, q.speaker_label,
-                            *_span(q.speaker_span), entity_id(q.speaker, q.speaker_label), q.cue,
-                            *_span(getattr(q, "cue_span", None)),
-                            _json([list(p) for p in (q.direct_parts or [])]))) for q in a.quotes],
-                "INSERT INTO amounts (article_id, start, \"end\", text, value, value_text, lower_bound, upper_bound,"
-                " unit, object, per, approximate, vague, source, source_start, source_end, source_entity_id)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)":
-                    [_args((article_id, m.start, m.end, m.text, m.value, m.value_text, m.lower_bound,
-                            m.upper_bound, m.unit, m.object, m.per, int(bool(m.approximate)), int(bool(m.vague)),
-                            m.source, *_span(m.source_span), entity_id(m.source, None))) for m in a.amounts],
-                "INSERT INTO dates (article_id, start, \"end\", text, value, relative, granularity)"
-                " VALUES (%s,%s,%s,%s,%s,%s,%s)":
-                    [_args((article_id, d.start, d.end, d.text, d.value, int(bool(d.relative)), d.granularity))
-                     for d in a.dates],
-                insert_sql("places", PLACE_COLUMNS, "%s"):
-                    [_args(r) for r in place_rows(article_id, a.places, entity_id)],
-                insert_sql("article_places", ARTICLE_PLACE_COLUMNS, "%s"):
-                    [_args(r) for r in article_place_rows(article_id, a.places)],
-                insert_sql("events", EVENT_COLUMNS, "%s"):
-                    [_args(r) for r in event_rows(article_id, a.events, entity_id)],
-            }
-            for sql, values in rows.items():
-                if values:
-                    cur.executemany(sql, values)
-        return article_id
-
-    # ------------------------------------------------------------------ runs
-
-    def start_run(self, sources: list[str], workers: int, version: str) -> int:
-        with self.transaction() as con:
-            return int(con.execute(
-                "INSERT INTO runs (started_at, sources, workers, nutgraf_version) VALUES (%s,%s,%s,%s) RETURNING id",
-                _args((now(), _json(list(sources)), workers, version))).fetchone()[0])
-
-    def finish_run(self, run_id: int, counts: dict[str, int], source_errors: list[str]) -> None:
-        with self.transaction() as con:
-            con.execute("UPDATE runs SET finished_at = %s, counts = %s, source_errors = %s WHERE id = %s",
-                        _args((now(), _json(counts), _json(source_errors), run_id)))
-
-    # ------------------------------------------------------------------ queries
-
-    def _scalar(self, sql: str, args: tuple[Any, ...] = ()) -> Any:
-        return self._raw.execute(sql.replace("?", "%s"), args).fetchone()[0]
-
-    def search(self, query: str | None = None, *, site: str | None = None, since: str | None = None,
-               until: str | None = None, entity: str | None = None, speaker: str | None = None,
-               place: str | None = None, country: str | None = None, event: str | None = None,
-               actor: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-        """Articles matching an FTS5-style ``query`` (words, "phrases", AND/OR/NOT, prefix*)
-        and the filters, best match first (newest first without a query); ``place``,
-        ``country``, ``event`` (a PLOVER category) and ``actor`` as ``store.filters.search_filters``
-        reads them."""
-        from psycopg.rows import dict_row
-
-        where, args = search_filters(site=site, since=since, until=until, entity=entity,
-                                     speaker=speaker, place=place, country=country, event=event, actor=actor,
-                                     mark="%s", like="ILIKE", has_places="places" not in self.absent,
-                                     has_events="events" not in self.absent)
-        args = _args(args)
-        cols = "a.id, a.title, a.published, a.url, a.site_name, a.words, a.capture_id"
-        cur = self._raw.cursor(row_factory=dict_row)
-        if query and query.strip():
-            tsq, qargs = tsquery(query)
-            params = [*_args(qargs), *args, limit]
-            rows = with_fts_vector(article_fts(), "a", lambda vec: cur.execute(
-                _ranked_sql(vec, tsq, where, cols), params).fetchall())
-        else:
-            sql = (f"SELECT {cols}, substr(a.text, 1, 160) AS snippet, NULL AS score FROM articles a"
-                   + (" WHERE " + " AND ".join(where) if where else "") +
-                   " ORDER BY a.published IS NULL, a.published DESC, a.id LIMIT %s")
-            rows = cur.execute(sql, [*args, limit]).fetchall()
-        return [dict(r) for r in rows]
-
-    def article_ids(self) -> list[int]:
-        return [r[0] for r in self._raw.execute("SELECT id FROM articles ORDER BY id")]
-
-    def iter_articles(self, batch: int = 200) -> Iterator[dict[str, Any]]:
-        """Every article as a plain dict (Article.to_dict() fields plus ``id``, ``capture_id``,
-        origin and version), with its ``entities``, ``quotes``, ``amounts``, ``dates``, ``places``
-        and ``events``."""
-        from psycopg.rows import dict_row
-
-        ids = self.article_ids()
-        cur = self._raw.cursor(row_factory=dict_row)
-        # the declared columns, not a.*: the stored FTS vector would come along, as text
-        article_cols = ", ".join(f"a.{_quote(c)}" for c in self.columns("articles"))
-        for i in range(0, len(ids), batch):
-            chunk = ids[i:i + batch]
-            rows = cur.execute(
-                f"SELECT {article_cols}, c.origin_kind, c.origin_path, c.origin_record_id, c.origin_offset,"
-                " c.origin_line, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
-                " WHERE a.id = ANY(%s) ORDER BY a.id", (chunk,)).fetchall()
-            facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
-            for table in ("entities", "quotes", "amounts", "dates", "mentions", "places", "events"):
-                if table in self.absent:
-                    continue
-                for r in cur.execute(f"SELECT * FROM {table} WHERE article_id = ANY(%s) ORDER BY id",
-                                     (chunk,)).fetchall():
-                    facts[table].setdefault(r["article_id"], []).append(r)
-            for row in rows:
-                yield _article_record(row, facts)
+    def column_types(self, table: str) -> list[tuple[str, str]]:
+        """(name, declared SQLite type) of each column, as in ``SQLiteStore.column_types``:
+        the schema's (the stored FTS vector is an index, not a column)."""
+        return [(r[1], str(r[2])) for r in self._schema.tables.get(table, [])]
 
     def _order_key(self, table: str) -> str:
         info = self._schema.tables.get(table, [])
         pk = [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]]
         return ", ".join(_quote(c) for c in (pk or [r[1] for r in info[:1]])) or "1"
 
-    def rows(self, table: str) -> Any:
-        """A cursor over every row of ``table`` (tuples, in key order), streamed from the server."""
-        if table not in TABLES + ("runs",) and table not in self._schema.tables:
-            raise ValueError(f"unknown table {table}")
-        cols = ", ".join(_quote(c) for c in self.columns(table))
-        if table in self.absent:  # an older store, read-only: the table reads as empty
-            nulls = ", ".join(f"NULL AS {_quote(c)}" for c in self.columns(table))
-            return self._raw.cursor().execute(f"SELECT {nulls} WHERE false")
-        cur = self._raw.cursor(name=f"nutgraf_rows_{table}", withhold=True)
-        cur.execute(f"SELECT {cols} FROM {_quote(table)} ORDER BY {self._order_key(table)}")
+    def _stream(self, sql: str) -> Any:
+        """A server-side cursor (tuples, streamed from the server, kept past commits)."""
+        cur = self._raw.cursor(name=f"nutgraf_rows_{next(_CURSORS)}", withhold=True)
+        cur.execute(pg_sql(sql), ())
         return cur
 
-    def corpus_fields(self) -> dict[int, tuple[int | None, int | None]]:
-        """``{article id: (syndication_group, story_id)}`` from the corpus passes (as
-        ``SQLiteStore.corpus_fields``; empty when they have not run on this store)."""
-        if "corpus_articles" not in self._schema.tables:
-            return {}
-        return {r[0]: (r[1], r[2]) for r in self._raw.execute(
-            "SELECT article_id, syndication_group, story_id FROM corpus_articles")}
+    # ------------------------------------------------------------------ search
 
-    def columns(self, table: str) -> list[str]:
-        return [r[1] for r in self._schema.tables.get(table, [])]
+    def _ranked(self, query: str, where: list[str], args: list[Any], cols: str, limit: int) -> list[dict[str, Any]]:
+        """PostgreSQL full text: ``query`` as FTS5 would read it (``tsquery``), ranked by
+        ``ts_rank`` over the stored vector."""
+        tsq, qargs = tsquery(query, mark="?")
+        params = [*qargs, *args, limit]
+        return with_fts_vector(article_fts(), "a", lambda vec: records(self._con.execute(
+            _ranked_sql(vec, tsq, where, cols), params)))
 
-    def column_types(self, table: str) -> list[tuple[str, str]]:
-        """(name, declared SQLite type) of each column, as in ``SQLiteStore.column_types``."""
-        return [(r[1], str(r[2])) for r in self._schema.tables.get(table, [])]
+
+_CURSORS = itertools.count()
 
 
 def is_postgres_url(path: object) -> bool:

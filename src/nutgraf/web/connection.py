@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from nutgraf.store import StoreError, open_store
+from nutgraf.store.dialect import POSTGRES, SQLITE, Dialect
 from nutgraf.store.postgres import PostgresStore
 
 if TYPE_CHECKING:
@@ -42,25 +43,8 @@ PG_FEATURES_TTL_S = 2.0
 # --------------------------------------------------------------------------- dialects
 
 
-@dataclass(frozen=True)
-class Dialect:
-    """What the web's SQL spells differently on each backend."""
-
-    like: str  # a LIKE that ignores ASCII case (SQLite's LIKE does; PostgreSQL's does not)
-    collate: str  # after a text sort key: code-point order, as SQLite's default BINARY collation
-
-    def ordered(self, expr: str) -> str:
-        """``expr`` as a sort key in SQLite's order.  Only for free text (names, sites):
-        ISO dates sort the same under any collation, and numbers take none."""
-        return expr + self.collate
-
-    def contains(self, *cols: str) -> str:
-        """SQL: one of ``cols`` contains a ``_like()`` pattern (one ``?`` per column)."""
-        return "(" + " OR ".join(f"{c} {self.like} ? ESCAPE '\\'" for c in cols) + ")"
-
-
-SQLITE = Dialect(like="LIKE", collate="")
-POSTGRES = Dialect(like="ILIKE", collate=' COLLATE "C"')
+# ``Dialect`` (``like``, ``collate``, ``ordered()``, ``contains()``) and its two values are the
+# stores' own, from ``store.dialect``: one definition of what the backends spell differently.
 
 
 def dialect(conn: Conn) -> Dialect:
