@@ -12,8 +12,8 @@ a newspaper's template prints -- not strings of particular sites.  A phrase list
 ever *remove* a line, and the cleaner applies most of them to short lines only, so a body
 in a language missing here is still judged by its shape.
 
-The plain-text cleaner (``textlines``) compiles them; the HTML side (``prose``) still has
-its own shorter lists and can be moved onto these.
+The plain-text cleaner (``textlines``) compiles them; the HTML block judge (``prose``) has
+its own shorter lists, at the end of the tables (``BLOCK_*``).
 """
 
 from __future__ import annotations
@@ -242,6 +242,56 @@ def alternation(table: dict[str, tuple[str, ...]] | tuple[str, ...]) -> str:
     """One regular-expression alternation of every phrase in ``table``."""
     phrases = [p for ps in table.values() for p in ps] if isinstance(table, dict) else list(table)
     return "|".join(f"(?:{p})" for p in phrases)
+
+
+# --- HTML blocks ------------------------------------------------------------------------------
+# The lists ``prose`` judges HTML blocks with (``region`` uses two of them).  Shorter than the
+# plain-text tables above and matched differently (a whole short block, not a line), so kept
+# apart; compiled case-insensitively by ``prose``.
+
+# Short lines that are page chrome in any article body.  Kept deliberately generic and
+# multilingual-light: they must never match a sentence of prose (checked by length).
+BLOCK_BOILERPLATE = (
+    r"^\W{0,3}(?:advertisement|advertising|anzeige|werbung|publicité|sponsored|share( this( article| story)?)?|"
+    r"tweet|email|print|comments?|read more|read next|more:|related:?|see also|also read|you may also like|"
+    r"click here|sign up|subscribe|follow us|image:|photo:|foto:|bild:|credit:|picture:|getty images|"
+    r"all rights reserved|copyright|loading|skip to|continue reading( below)?|story continues below|"
+    r"scroll to continue|lesen sie auch|mehr zum thema|weitere (themen|artikel|informationen|beiträge)|"
+    r"das könnte|schon gelesen|auch interessant|zobacz (też|także)|czytaj (też|także|więcej)|veja também|"
+    r"leia (também|mais)|lire aussi|à lire aussi|voir aussi|ver también|lee también|te puede interesar|"
+    r"leggi anche|externer inhalt|rezept drucken|kontakt|impressum|war (der|dieser) artikel|quelle:|"
+    r"quellenangaben|abbildung \d|be sociable)\b|^\W{0,3}©"
+)
+# Consent banners read like prose; their vocabulary gives them away (compiled with re.S too).
+BLOCK_COOKIE_NOTICE = (
+    r"\b(?:uses?|using|accept|verwendet|nutzt|akzeptier\w*|utilis\w+|acepta\w*|usa(?:mos)?)\b.{0,60}\bcookies?\b"
+    r"|\bcookies?\b.{0,80}\b(?:policy|richtlinie|settings|einstellungen|zustimm\w*|akzeptier\w*|accept\w*)\b"
+)
+# Sign-up forms explain how to leave the list; articles rarely do (compiled with re.S too).
+BLOCK_MAILING_NOTICE = (
+    r"\b(?:unsubscribe|opt[- ]out at any time|désabonner|désinscri\w*|se désinscrire|abmelden|abbestellen|"
+    r"darse de baja|cancelar (?:la|su) suscripción|disiscriver\w*|liste de diffusion|mailing list)\b"
+    # 'Enter your email address to follow this blog', 'Gib deine E-Mail-Adresse ein, um … zu folgen'
+    r"|\b(?:e-?mail[- ]?(?:adresse|address)|adresse (?:e-?mail|électronique)|correo electrónico)\b"
+    r".{0,80}\b(?:folgen|follow|abonn\w*|subscri\w*|suscri\w*|benachrichtigung\w*|notifications?|recevoir)\b"
+    # the site's licence line
+    r"|\bcreative commons\b.{0,60}\b(?:licen[cs]\w*|lizen\w*)\b|\b(?:licensed under|lizenziert unter|sous licence)\b"
+)
+# A closing line that asks the reader to do something: subscribe, follow, share.
+BLOCK_CALL_TO_ACTION = (
+    r"\b(subscribe|newsletters?|sign up|follow (us|@|the)|on (facebook|twitter|instagram)|download (our|the) app|"
+    r"click here|contributed to this report|originally (published|appeared)|all rights reserved|"
+    r"abonnieren|newsletter|suivez-nous|inscrivez-vous)\b"
+)
+# Necessary conditions for the two notices, tested on the lower-cased text before the regexes
+# run (most blocks contain none of these words): every match of BLOCK_COOKIE_NOTICE contains
+# BLOCK_COOKIE_WORD, every match of BLOCK_MAILING_NOTICE one of BLOCK_MAILING_WORDS.
+BLOCK_COOKIE_WORD = "cookie"
+BLOCK_MAILING_WORDS = (
+    "unsubscribe", "out at any time", "désabonner", "désinscri", "abmelden", "abbestellen", "darse de baja",
+    "suscripción", "disiscriver", "liste de diffusion", "mailing list", "mail", "adresse", "correo electrónico",
+    "creative commons", "licensed under", "lizenziert unter", "sous licence",
+)
 
 
 def compile_whole_line(table: dict[str, tuple[str, ...]] | tuple[str, ...]) -> re.Pattern[str]:

@@ -9,64 +9,27 @@ from __future__ import annotations
 
 import re
 
+from nutgraf.extract import phrases
 from nutgraf.extract.blocks import Block
 
-# Short lines that are page chrome in any article body.  Kept deliberately generic and
-# multilingual-light: they must never match a sentence of prose (checked by length).
-BOILERPLATE = re.compile(
-    r"^\W{0,3}(?:advertisement|advertising|anzeige|werbung|publicité|sponsored|share( this( article| story)?)?|"
-    r"tweet|email|print|comments?|read more|read next|more:|related:?|see also|also read|you may also like|"
-    r"click here|sign up|subscribe|follow us|image:|photo:|foto:|bild:|credit:|picture:|getty images|"
-    r"all rights reserved|copyright|loading|skip to|continue reading( below)?|story continues below|"
-    r"scroll to continue|lesen sie auch|mehr zum thema|weitere (themen|artikel|informationen|beiträge)|"
-    r"das könnte|schon gelesen|auch interessant|zobacz (też|także)|czytaj (też|także|więcej)|veja também|"
-    r"leia (também|mais)|lire aussi|à lire aussi|voir aussi|ver también|lee también|te puede interesar|"
-    r"leggi anche|externer inhalt|rezept drucken|kontakt|impressum|war (der|dieser) artikel|quelle:|"
-    r"quellenangaben|abbildung \d|be sociable)\b|^\W{0,3}©",
-    re.I,
-)
-# Consent banners read like prose; their vocabulary gives them away.
-_COOKIE_NOTICE = re.compile(
-    r"\b(?:uses?|using|accept|verwendet|nutzt|akzeptier\w*|utilis\w+|acepta\w*|usa(?:mos)?)\b.{0,60}\bcookies?\b"
-    r"|\bcookies?\b.{0,80}\b(?:policy|richtlinie|settings|einstellungen|zustimm\w*|akzeptier\w*|accept\w*)\b",
-    re.I | re.S,
-)
-# Sign-up forms explain how to leave the list; articles rarely do.
-_MAILING_NOTICE = re.compile(
-    r"\b(?:unsubscribe|opt[- ]out at any time|désabonner|désinscri\w*|se désinscrire|abmelden|abbestellen|"
-    r"darse de baja|cancelar (?:la|su) suscripción|disiscriver\w*|liste de diffusion|mailing list)\b"
-    # 'Enter your email address to follow this blog', 'Gib deine E-Mail-Adresse ein, um … zu folgen'
-    r"|\b(?:e-?mail[- ]?(?:adresse|address)|adresse (?:e-?mail|électronique)|correo electrónico)\b"
-    r".{0,80}\b(?:folgen|follow|abonn\w*|subscri\w*|suscri\w*|benachrichtigung\w*|notifications?|recevoir)\b"
-    # the site's licence line
-    r"|\bcreative commons\b.{0,60}\b(?:licen[cs]\w*|lizen\w*)\b|\b(?:licensed under|lizenziert unter|sous licence)\b",
-    re.I | re.S,
-)
+# The word lists are data in ``phrases`` (BLOCK_*); here they are compiled.
+BOILERPLATE = re.compile(phrases.BLOCK_BOILERPLATE, re.I)
+_COOKIE_NOTICE = re.compile(phrases.BLOCK_COOKIE_NOTICE, re.I | re.S)
+_MAILING_NOTICE = re.compile(phrases.BLOCK_MAILING_NOTICE, re.I | re.S)
+CALL_TO_ACTION = re.compile(phrases.BLOCK_CALL_TO_ACTION, re.I)
 _TRUNCATED = re.compile(r"[\w,;:](?:\.\.\.?|…|\[…\]|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…:;\"'”’»)\]。！？」』]\s*$")
 _PUNCT = re.compile(r"[.,;:!?。、，！？；：،؛]")
 # Han, kana and hangul carry about a word per character: weigh them like three Latin letters.
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
-# A closing line that asks the reader to do something: subscribe, follow, share.
-CALL_TO_ACTION = re.compile(
-    r"\b(subscribe|newsletters?|sign up|follow (us|@|the)|on (facebook|twitter|instagram)|download (our|the) app|"
-    r"click here|contributed to this report|originally (published|appeared)|all rights reserved|"
-    r"abonnieren|newsletter|suivez-nous|inscrivez-vous)\b",
-    re.I,
-)
-
 
 # Necessary conditions for the two notices, tested on the lower-cased text before the regexes
 # run (most blocks contain none of these words).  Exact: under re.I a letter of these words only
 # matches characters whose lower() is that letter, except "İ", "ı" (for i) and "ſ" (for s);
 # a text holding one of those goes straight to the regex.
-_COOKIE_WORD = "cookie"
-_MAILING_WORDS = (
-    "unsubscribe", "out at any time", "désabonner", "désinscri", "abmelden", "abbestellen", "darse de baja",
-    "suscripción", "disiscriver", "liste de diffusion", "mailing list", "mail", "adresse", "correo electrónico",
-    "creative commons", "licensed under", "lizenziert unter", "sous licence",
-)
+_COOKIE_WORD = phrases.BLOCK_COOKIE_WORD
+_MAILING_WORDS = phrases.BLOCK_MAILING_WORDS
 _ODD_FOLDS = ("\u0130", "\u0131", "\u017f")
 
 
