@@ -4,11 +4,13 @@ than by the clock, and command-line mistakes reported as one line."""
 
 from __future__ import annotations
 
+import socket
 import socketserver
 import sqlite3
 import threading
 import time
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -17,7 +19,8 @@ import pytest
 
 from nutgraf.run import local
 from nutgraf.run.local import WORKER_DIED, ingest
-from nutgraf.sources.web import FetchError, Fetcher, FetchOptions
+from nutgraf.sources.capture import Capture, Issue
+from nutgraf.sources.web import FetchError, Fetcher, FetchOptions, WebSource
 
 MARKER = "WORKER-KILLER-7f3a"
 
@@ -64,8 +67,11 @@ class _Dribbler(socketserver.BaseRequestHandler):
     (headers included), as a hostile or broken server may."""
 
     def handle(self) -> None:
-        self.request.recv(65536)
+        request = self.request.recv(65536)
         srv = self.server
+        if request.startswith(b"GET /robots.txt "):
+            self.request.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+            return
         try:
             for i in range(len(srv.reply)):  # type: ignore[attr-defined]
                 self.request.sendall(srv.reply[i:i + 1])  # type: ignore[attr-defined]
@@ -126,3 +132,52 @@ def test_a_dribbled_body_without_length_fails_at_the_total_deadline_not_truncate
         took, err = _timed_fetch(base, timeout=0.5, total_timeout=1.0)
     assert "response took longer than 1s" in err.reason
     assert took < 2.5, took
+
+
+class _Pages(BaseHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self.server.log.append((self.path, time.monotonic()))  # type: ignore[attr-defined]
+        body = b"" if self.path == "/robots.txt" else _page(len(self.server.log)).encode()  # type: ignore[attr-defined]
+        self.send_response(404 if self.path == "/robots.txt" else 200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _loopback(host: str, port: int, *_args: object) -> list:
+    """Every test host name is 127.0.0.1: two names, two hosts for the fetcher."""
+    return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+
+def test_one_slow_host_does_not_stall_the_others(tmp_path):
+    fast = ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    fast.log = []  # type: ignore[attr-defined]
+    threading.Thread(target=fast.serve_forever, daemon=True).start()
+    try:
+        with dribbling_server(SLOW_HEADERS, 0.05) as slow_base:
+            slow = f"http://slow.test:{urlsplit(slow_base).port}"
+            quick = f"http://fast.test:{fast.server_address[1]}"
+            urls = [f"{slow}/s1.html", f"{slow}/s2.html"] + [f"{quick}/p{i}.html" for i in range(3)]
+            (tmp_path / "list.urls").write_text("\n".join(urls))
+            opts = FetchOptions(allow_private=True, rate=10, timeout=1.0)
+            source = WebSource(fetcher=Fetcher(opts, resolver=_loopback))
+            t0 = time.monotonic()
+            records = list(source.iter_url_list(tmp_path / "list.urls"))
+            took = time.monotonic() - t0
+    finally:
+        fast.shutdown()
+        fast.server_close()
+    kinds = [(type(r).__name__, r.origin.path.split(":")[1][2:]) for r in records]
+    # the fast host's pages, in their order, all before the slow host's first failure
+    assert kinds == [("Capture", "fast.test")] * 3 + [("Issue", "slow.test")] * 2, kinds
+    assert [r.origin.path.rsplit("/", 1)[1] for r in records[:3]] == ["p0.html", "p1.html", "p2.html"]
+    assert all(isinstance(r, Issue) and "waiting for the response headers" in r.reason for r in records[3:])
+    assert all(isinstance(r, Capture) for r in records[:3])
+    # the slow host's two pages cost two timeouts one after the other, the fast host nothing more
+    assert took < 2 * 1.0 + 1.0, took
+    times = [t for _path, t in fast.log]  # type: ignore[attr-defined]
+    assert len(times) == 4 and min(b - a for a, b in zip(times, times[1:])) >= 0.08  # the rate per host holds

@@ -30,7 +30,10 @@ sources, so nothing downstream knows a page came from the network (``Origin.kind
   ``skipped`` Issues; timeouts, HTTP errors, oversize bodies, bad feeds are ``failed``
   Issues (``--retry-failed`` tries them again).  The run goes on.
 
-Fetching is sequential, in the process that reads the sources.
+Fetching is concurrent across hosts (``FetchOptions.concurrency`` threads, one request at a
+time per host, each host's pages in order) in the process that reads the sources; the
+records come back as fetches finish.  Every request has a total deadline (connect and
+headers within ``timeout``, the whole response within ``total_timeout``).
 """
 
 from __future__ import annotations
@@ -47,7 +50,9 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -90,7 +95,8 @@ def now_iso() -> str:
 @dataclass
 class FetchOptions:
     """How to fetch.  ``rate`` is requests per second per host (0: no limit); ``timeout``
-    applies to connecting and to each read; ``total_timeout`` caps one whole response."""
+    bounds connecting and each read, and connect + headers together; ``total_timeout`` caps
+    one whole response.  ``concurrency`` hosts are fetched at once."""
 
     allow_private: bool = False
     rate: float = 1.0
@@ -99,6 +105,8 @@ class FetchOptions:
     max_bytes: int = MAX_INPUT_BYTES
     max_redirects: int = 5
     max_depth: int = 3
+    # hosts fetched at once (one request at a time per host); 1: all in the calling thread
+    concurrency: int = 8
     user_agent: str = field(default_factory=user_agent)
 
 
@@ -599,6 +607,90 @@ def _looks_html(body: bytes) -> bool:
     return head.startswith((b"<!doctype html", b"<html", b"<head", b"<body", b"<!--")) or b"<html" in head
 
 
+# --------------------------------------------------------------------------- concurrent fetching
+
+
+class _HostQueue:
+    """URLs waiting to be fetched, one queue per host, at most ``threads`` requests at once
+    and never two to one host: a slow host holds one thread, not the run, and each host's
+    pages are fetched (and yielded) in the order they were queued, so what a run stores
+    does not depend on which host answers first.  The fetcher still spaces each host's
+    requests by its rate.  With ``threads`` 1 everything runs in the calling thread."""
+
+    def __init__(self, fetch: Callable[[str], Response], threads: int) -> None:
+        self._fetch = fetch
+        self._threads = max(1, threads)
+        self._waiting: dict[str, deque[tuple[str, int]]] = {}  # hosts in the order first met
+        self._busy: dict[Future, tuple[str, str, int]] = {}  # future -> host, url, depth
+        self._pool: ThreadPoolExecutor | None = None
+
+    def add(self, url: str, depth: int) -> None:
+        self._waiting.setdefault(_host_key(url), deque()).append((url, depth))
+
+    def add_next(self, targets: list[tuple[str, int]]) -> None:
+        """Queue a feed's links ahead of what its host had waiting, in their order: each
+        host's pages are then fetched depth-first, as one sequential crawl would."""
+        for url, depth in reversed(targets):
+            self._waiting.setdefault(_host_key(url), deque()).appendleft((url, depth))
+
+    def results(self) -> Iterator[tuple[str, int, Response | FetchError]]:
+        """(url, depth, response or error) as fetches finish; targets added while this
+        runs (a feed's links) are fetched too."""
+        while True:
+            if self._threads == 1:
+                if not self._waiting:
+                    return
+                url, depth = self._pop(next(iter(self._waiting)))
+                yield url, depth, self._get(url)
+                continue
+            self._start_some()
+            if not self._busy:
+                return
+            done, _ = wait(list(self._busy), return_when=FIRST_COMPLETED)
+            for fut in done:
+                _host, url, depth = self._busy.pop(fut)
+                yield url, depth, fut.result()
+
+    def close(self) -> None:
+        for fut in self._busy:
+            fut.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def _start_some(self) -> None:
+        busy_hosts = {host for host, _u, _d in self._busy.values()}
+        for host in list(self._waiting):
+            if len(self._busy) >= self._threads:
+                break
+            if host in busy_hosts:
+                continue
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._threads, thread_name_prefix="nutgraf-fetch")
+            url, depth = self._pop(host)
+            self._busy[self._pool.submit(self._get, url)] = (host, url, depth)
+            busy_hosts.add(host)
+
+    def _pop(self, host: str) -> tuple[str, int]:
+        queue = self._waiting[host]
+        item = queue.popleft()
+        if not queue:
+            del self._waiting[host]
+        return item
+
+    def _get(self, url: str) -> Response | FetchError:
+        try:
+            return self._fetch(url)
+        except FetchError as exc:
+            return exc
+
+
+def _host_key(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # a malformed URL fails in the fetcher, with its reason
+        return ""
+
+
 # --------------------------------------------------------------------------- sources
 
 
@@ -618,21 +710,45 @@ class WebSource:
 
     def iter_url(self, url: str, depth: int = 0) -> Iterator[Record]:
         """One target: a page, or a feed/sitemap whose links are fetched in turn."""
+        yield from self._crawl([(url, depth)])
+
+    def _crawl(self, targets: Iterable[tuple[str, int]]) -> Iterator[Record]:
+        """Fetch ``targets`` and every link their feeds and sitemaps name, several hosts at
+        once (``FetchOptions.concurrency``), one request at a time per host."""
+        queue = _HostQueue(self.fetcher.get, self.options.concurrency)
+        try:
+            for url, depth in targets:
+                yield from self._admit(queue, url, depth)
+            for url, depth, result in queue.results():
+                yield from self._handle(queue, url, depth, result)
+        finally:
+            queue.close()
+
+    def _admit(self, queue: _HostQueue, url: str, depth: int,
+               into: list[tuple[str, int]] | None = None) -> Iterator[Record]:
+        """Queue ``url`` for fetching (or add it to ``into``) unless this run has met it or
+        the store knows it."""
         url = url.strip()
         if url in self._seen:
             return
         self._seen.add(url)
-        origin = Origin("web", url)
         # Checked before the request, when we cannot yet tell a page from a feed: a feed or
         # sitemap URL is never stored as a capture, so it is fetched every time.
         if self.known is not None and self.known(url):
-            yield Known(url, origin)
+            yield Known(url, Origin("web", url))
             return
-        try:
-            resp = self.fetcher.get(url)
-        except FetchError as exc:
-            yield Issue(origin, exc.status, exc.reason, url=url, fetched_at=now_iso())
+        if into is not None:
+            into.append((url, depth))
+        else:
+            queue.add(url, depth)
+
+    def _handle(self, queue: _HostQueue, url: str, depth: int, result: Response | FetchError) -> Iterator[Record]:
+        """What one fetched target becomes: a capture, an issue, or its links queued."""
+        origin = Origin("web", url)
+        if isinstance(result, FetchError):
+            yield Issue(origin, result.status, result.reason, url=url, fetched_at=now_iso())
             return
+        resp = result
         body, media = resp.body, resp.media_type
         gz = body[:2] == GZIP_MAGIC and media not in HTML_TYPES + TEXT_TYPES
         if gz:
@@ -647,7 +763,7 @@ class WebSource:
             return
         if media in XML_TYPES or media.endswith("+xml") or _looks_xml(body) and (
                 media in OPAQUE_TYPES + HTML_TYPES + TEXT_TYPES or gz):
-            yield from self._expand(origin, resp, body, depth)
+            yield from self._expand(queue, origin, resp, body, depth)
             return
         if media in OPAQUE_TYPES and _looks_html(body):
             yield self._capture(origin, resp, body, "text/html" if gz else resp.content_type)
@@ -660,7 +776,8 @@ class WebSource:
         return Capture(data=body, origin=origin, content_type=content_type, url=resp.url,
                        fetched_at=resp.fetched_at)
 
-    def _expand(self, origin: Origin, resp: Response, body: bytes, depth: int) -> Iterator[Record]:
+    def _expand(self, queue: _HostQueue, origin: Origin, resp: Response, body: bytes,
+                depth: int) -> Iterator[Record]:
         def issue(status: str, reason: str) -> Issue:
             return Issue(origin, status, reason, url=resp.url, content_type=resp.content_type,
                          fetched_at=resp.fetched_at)
@@ -684,12 +801,15 @@ class WebSource:
         if not links:
             yield issue("skipped", f"{kind} lists no links")
             return
+        fresh: list[tuple[str, int]] = []
         for link in links:
-            yield from self.iter_url(link, depth + 1)
+            yield from self._admit(queue, link, depth + 1, into=fresh)
+        queue.add_next(fresh)
 
     def iter_url_list(self, path: Path, label: str | None = None) -> Iterator[Record]:
         """Every target of a URL-list file.  May raise ``SourceError``."""
         label = label or str(path)
+        targets = []
         for line_no, line in enumerate(read_url_list(path), 1):
             line = line.strip()
             if not line or line.startswith("#"):
@@ -697,7 +817,8 @@ class WebSource:
             if not is_url(line):
                 yield Issue(Origin("web", label, line=line_no), "failed", f"not an http(s) URL: {line[:200]}")
                 continue
-            yield from self.iter_url(line)
+            targets.append((line, 0))
+        yield from self._crawl(targets)
 
 
 def read_url_list(path: Path) -> list[str]:
