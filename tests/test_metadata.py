@@ -6,6 +6,7 @@ import time
 
 from nutgraf.extract.dom import parse_html
 from nutgraf.extract.metadata import Metadata, extract_metadata
+from nutgraf.model import Evidence
 
 
 def meta_of(html: str, url: str | None = None) -> Metadata:
@@ -469,3 +470,86 @@ def test_subdomain_names_the_site_but_not_on_blog_hosts():
     assert meta_of(html, url="https://seglerblog.stoessenseer.de/haltet-sauber/").authors == []
     html = page(head='<meta name="author" content="Creeny">', body="<p>Creeny</p>")
     assert meta_of(html, url="https://creeny.wordpress.com/2020/01/24/nebelsuppe/").authors == ["Creeny"]
+
+
+# --- the package: signals gathered once, one picker per field ------------------------------
+
+_SIGNALS_PAGE = page(
+    head="""<title>Harbour reopens | Coast Courier</title>
+    <meta property="og:site_name" content="Coast Courier">
+    <meta property="article:published_time" content="2022-06-01T08:00:00+02:00">
+    <script type="application/ld+json">{"@type": "NewsArticle", "headline": "Harbour reopens",
+     "author": {"@type": "Person", "name": "Mia Lund"}, "datePublished": "2022-06-01T08:00:00+02:00"}</script>""",
+    body="<h1>Harbour reopens</h1><p class='byline'>By Mia Lund</p><time datetime='2022-06-01'>1 June</time>"
+    "<p>The harbour opened again on Wednesday after two weeks of repairs to the quay.</p>",
+    lang="en-GB",
+)
+
+
+def test_signals_are_gathered_once_and_each_field_picks_with_evidence():
+    from nutgraf.extract.metadata import authors, gather, language, published, site, title
+
+    s = gather(parse_html(_SIGNALS_PAGE), "https://coastcourier.example/news/harbour")
+    assert s.host == "coastcourier.example" and s.lang_attr == "en-GB"
+    assert s.metas["og:site_name"] == ["Coast Courier"] and len(s.ld_objects) == 1
+    assert [h.text for h in s.h1s] == ["Harbour reopens"] and len(s.times) == 1
+    assert any(el.get("class") == "byline" for el in s.candidates)
+    assert site.pick(s) == ("Coast Courier", Evidence("meta:og:site_name", "Coast Courier"))
+    value, ev = title.pick(s)
+    assert (value, ev.source) == ("Harbour reopens", "h1")
+    value, ev = language.pick(s)
+    assert (value, ev.source) == ("en", "html[lang]")
+    value, ev = authors.pick(s)
+    assert (value, ev.source) == (["Mia Lund"], "json-ld:author")
+    value, ev = published.pick(s)
+    assert (value, ev.source) == ("2022-06-01", "json-ld:datePublished")
+    # the same answers through extract_metadata
+    m = extract_metadata(parse_html(_SIGNALS_PAGE), url="https://coastcourier.example/news/harbour")
+    assert (m.site_name, m.title, m.language, m.authors, m.published) == (
+        "Coast Courier", "Harbour reopens", "en", ["Mia Lund"], "2022-06-01")
+
+
+def test_a_field_that_fails_is_a_warning_and_the_others_are_still_read(monkeypatch):
+    from nutgraf.extract.metadata import authors
+
+    def broken(signals):
+        raise ValueError("odd byline markup")
+
+    monkeypatch.setattr(authors, "pick", broken)
+    m = meta_of(_SIGNALS_PAGE, url="https://coastcourier.example/news/harbour")
+    assert m.authors == [] and "authors" not in m.evidence
+    assert any("authors could not be read" in w and "odd byline markup" in w for w in m.warnings)
+    assert m.title == "Harbour reopens" and m.published == "2022-06-01" and m.site_name == "Coast Courier"
+
+
+def test_a_page_the_gatherer_cannot_read_is_a_warning(monkeypatch):
+    from nutgraf.extract.metadata import signals
+
+    def broken(tree):
+        raise RecursionError("too deep")
+
+    monkeypatch.setattr(signals, "candidates", broken)
+    m = meta_of(_SIGNALS_PAGE)
+    assert m.title is None and m.authors == []
+    assert m.warnings and "metadata could not be read" in m.warnings[0]
+
+
+def test_date_parsing_lives_in_extract_dates():
+    from datetime import date
+
+    from nutgraf.extract.dates import MIN_DATE, date_in, parse_date, zone
+
+    assert parse_date("2019-05-31T10:00:00Z") == date(2019, 5, 31)
+    assert parse_date("20190531") == date(2019, 5, 31)
+    assert parse_date("1559296800") == date(2019, 5, 31)  # epoch seconds
+    assert parse_date("31. Mai 2019") == parse_date("May 31st, 2019") == date(2019, 5, 31)
+    assert parse_date("03/04/2019") == date(2019, 4, 3)
+    assert parse_date("03/04/2019", month_first=True) == date(2019, 3, 4)
+    assert parse_date("1990-01-01") is None and MIN_DATE.year == 1995  # before the web's news archives
+    assert parse_date("3019-01-01") is None  # a date ahead is an announcement, not publication
+    # a late-evening UTC stamp is the next day for a newsroom in Tokyo
+    tokyo = zone("Asia/Tokyo")
+    if tokyo is not None:
+        assert parse_date("2019-05-31T20:00:00Z", tz=tokyo) == date(2019, 6, 1)
+    found = date_in("Updated: never. Posted 2 March 2020 by Jo")
+    assert found is not None and found[0] == date(2020, 3, 2)

@@ -52,13 +52,14 @@ class Metadata:
     ld_spill: list[tuple[HtmlElement, str, list[HtmlElement], str]] = field(default_factory=list)
 
 
-# (Metadata attribute, evidence key, picker), in the order the evidence is recorded
+# (Metadata attribute, evidence key, the field's module with its ``pick``), in the order the
+# evidence is recorded
 _FIELDS = (
-    ("site_name", "site_name", site.pick),
-    ("title", "title", title.pick),
-    ("language", "language", language.pick),
-    ("authors", "authors", authors.pick),
-    ("published", "published", published.pick),
+    ("site_name", "site_name", site),
+    ("title", "title", title),
+    ("language", "language", language),
+    ("authors", "authors", authors),
+    ("published", "published", published),
 )
 
 
@@ -72,9 +73,9 @@ def extract_metadata(tree: HtmlElement, *, url: str | None = None) -> Metadata:
     meta.warnings = signals.warnings
     meta.ld_spill = signals.ld_spill
     meta.description = _description(signals)
-    for attr, key, pick in _FIELDS:
+    for attr, key, module in _FIELDS:
         try:
-            value, evidence = pick(signals)
+            value, evidence = module.pick(signals)
         except Exception as e:  # noqa: BLE001 - one field's failure must not lose the others; the warning says which
             meta.warnings.append(f"metadata: the {attr.replace('_', ' ')} could not be read: {type(e).__name__}: {e}"[:300])
             continue
