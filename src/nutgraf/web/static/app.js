@@ -1,6 +1,7 @@
-// nutgraf: the fact panel on the article page.  Clicking (or Enter on) a highlighted quote,
+// nutgraf: the fact panel on the article page.  Clicking (or Enter or Space on) a highlighted quote,
 // figure, event, name or place shows who said it, who reported it, which entity or which place it is.  Everything is
-// built with DOM calls and textContent: article data never goes through innerHTML.
+// built with DOM calls and textContent: article data never goes through innerHTML.  Escape or the
+// panel's close button closes it and gives focus back to the highlight that opened it.
 (function () {
   "use strict";
 
@@ -108,9 +109,30 @@
     window.setTimeout(function () { node.classList.remove("flash"); }, 1200);
   }
 
-  function show(target) {
-    var panel = document.getElementById("fact-panel");
-    var body = document.getElementById("fact-panel-body");
+  // --- the panel: open, place, close ------------------------------------------------------
+  // Narrow screens (the one-column layout in style.css) show the panel as a sheet fixed to the
+  // bottom of the viewport; wide ones at the top of the sidebar, which stays in view.
+  var NARROW = "(max-width: 900px)";
+  var opener = null;  // the highlight that opened the panel: focus goes back to it on close
+
+  function panelParts() {
+    return { panel: document.getElementById("fact-panel"), body: document.getElementById("fact-panel-body") };
+  }
+
+  // the focusable highlight a click landed in (a speaker's name inside a quote: the quote)
+  function activator(target) {
+    return (target.closest && target.closest("[data-kind][tabindex]")) || target;
+  }
+
+  function setExpanded(node, open) {
+    if (node && node.hasAttribute && node.hasAttribute("aria-controls")) {
+      node.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+  }
+
+  function show(target, fromKeyboard) {
+    var parts = panelParts();
+    var panel = parts.panel, body = parts.body;
     if (!panel || !body) { return; }
     while (body.firstChild) { body.removeChild(body.firstChild); }
     // the clicked highlight and every highlight around it, innermost first
@@ -125,27 +147,94 @@
       }
       node = node.parentNode;
     }
-    if (seen) {
-      panel.hidden = false;
-      panel.classList.add("open");
+    if (!seen) { return; }
+    setExpanded(opener, false);
+    opener = activator(target);
+    setExpanded(opener, true);
+    panel.hidden = false;
+    panel.classList.add("open");
+    document.body.classList.add("panel-open");
+    place(panel, opener);
+    if (fromKeyboard) { panel.focus({ preventScroll: true }); }
+  }
+
+  // Make the panel and the fact it describes both visible, moving the page as little as may be.
+  function place(panel, fact) {
+    if (window.matchMedia && window.matchMedia(NARROW).matches) {
+      // the sheet covers the bottom of the viewport: lift the fact above it if it is hidden
+      var sheetTop = panel.getBoundingClientRect().top;
+      var r = fact.getBoundingClientRect();
+      if (r.bottom > sheetTop - 8 || r.top < 0) {
+        var want = Math.max(8, (sheetTop - r.height) / 3);
+        window.scrollBy(0, r.top - want);
+      }
+      return;
     }
+    var side = panel.parentElement;
+    // the sidebar scrolls on its own: bring its top, where the panel is, back into view
+    if (side && side.scrollTop > panel.offsetTop) { side.scrollTop = panel.offsetTop; }
+    var p = panel.getBoundingClientRect();
+    if (p.top < 0 || p.top > window.innerHeight - 40) { panel.scrollIntoView({ block: "nearest" }); }
+  }
+
+  function hide() {
+    var panel = panelParts().panel;
+    if (!panel || panel.hidden) { return; }
+    var hadFocus = panel.contains(document.activeElement);
+    panel.hidden = true;
+    panel.classList.remove("open");
+    document.body.classList.remove("panel-open");
+    setExpanded(opener, false);
+    if (hadFocus && opener && opener.focus) { opener.focus(); }
+  }
+
+  function addCloseButton(panel) {
+    var b = el("button", "panel-close", "\u00d7");
+    b.type = "button";
+    b.setAttribute("aria-label", "Close the details");
+    b.title = "Close (Esc)";
+    b.addEventListener("click", hide);
+    panel.insertBefore(b, panel.firstChild);
+  }
+
+  // Tables too wide for the screen scroll inside a box of their own, never the whole page.
+  // The templates wrap theirs; this catches any table a page adds without the wrapper.
+  function wrapTables() {
+    document.querySelectorAll("main table").forEach(function (t) {
+      if (t.closest(".table-scroll")) { return; }
+      var box = el("div", "table-scroll");
+      t.parentNode.insertBefore(box, t);
+      box.appendChild(t);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    wrapTables();
     var text = document.getElementById("article-text");
-    if (!text) { return; }
+    var panel = panelParts().panel;
+    if (!text || !panel) { return; }
+    addCloseButton(panel);
+    // the focusable highlights are buttons that open the panel
+    text.querySelectorAll("[data-kind][tabindex]").forEach(function (n) {
+      n.setAttribute("role", "button");
+      n.setAttribute("aria-controls", "fact-panel");
+      n.setAttribute("aria-expanded", "false");
+    });
     text.addEventListener("click", function (ev) {
-      if (ev.target.closest && ev.target.closest("[data-kind]")) { show(ev.target); }
+      if (ev.target.closest && ev.target.closest("[data-kind]")) { show(ev.target, false); }
     });
     text.addEventListener("keydown", function (ev) {
       if ((ev.key === "Enter" || ev.key === " ") && ev.target.hasAttribute && ev.target.hasAttribute("data-kind")) {
         ev.preventDefault();
-        show(ev.target);
+        show(ev.target, true);
       }
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" || ev.key === "Esc") { hide(); }
     });
     if (window.location.hash) {
       var t = document.getElementById(window.location.hash.slice(1));
-      if (t && t.hasAttribute("data-kind")) { show(t); flash(t); }
+      if (t && t.hasAttribute("data-kind")) { show(t, false); flash(t); }
     }
   });
 }());
