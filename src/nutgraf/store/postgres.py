@@ -2,13 +2,10 @@
 on a server that many readers (and a bigger corpus) can share.
 
 ``open_store("postgresql://user@host/db")`` returns a :class:`PostgresStore`; ``nutgraf ingest``,
-``search``, ``export`` and ``serve`` use it unchanged.  Guarantees, as for SQLite:
-
-- **content-addressed**: a capture's id is the SHA-256 of its bytes, and re-ingesting adds
-  nothing (``has()`` skips it before any work; the insert itself is ``ON CONFLICT DO NOTHING``);
-- **one transaction per document**: a capture row, its article and every fact row commit
-  together, so a killed ingest (``kill -9``) leaves whole documents or none, and resumes;
-- **one writer**: the ingest pipeline writes from one process; workers only compute.
+``search``, ``export`` and ``serve`` use it unchanged.  Its logic is ``store.base.SQLStore``'s,
+the one SQLite runs (guarantees included: content-addressed, one transaction per document,
+one writer); this module supplies the connection (autocommit, and ``PgConnection`` taking the
+shared ``?`` statements), transactions, the DDL below, streamed ``rows`` and full-text search.
 
 **One schema, two dialects.**  The schema is written once, for SQLite, in ``store.schema``.
 The PostgreSQL DDL is *generated* from that text by :func:`postgres_ddl`, so a table, column,
@@ -57,7 +54,7 @@ parentheses, ``prefix*``; ``NEAR(a b)`` and ``column:`` filters are read as plai
 (SQLite's ``LIKE`` is case-insensitive for ASCII).
 
 Values: text cannot hold NUL in PostgreSQL, so a ``\\x00`` in any string is stored as U+FFFD
-(one character for one, spans stay valid).
+(one character for one, spans stay valid; ``store.dialect.PgConnection`` does it for every value).
 """
 
 from __future__ import annotations
