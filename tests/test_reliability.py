@@ -4,6 +4,7 @@ than by the clock, and command-line mistakes reported as one line."""
 
 from __future__ import annotations
 
+import os
 import socket
 import socketserver
 import sqlite3
@@ -181,3 +182,96 @@ def test_one_slow_host_does_not_stall_the_others(tmp_path):
     assert took < 2 * 1.0 + 1.0, took
     times = [t for _path, t in fast.log]  # type: ignore[attr-defined]
     assert len(times) == 4 and min(b - a for a, b in zip(times, times[1:])) >= 0.08  # the rate per host holds
+
+
+# --------------------------------------------------------------------------- CLI errors
+
+
+def _ok_db(tmp_path: Path) -> Path:
+    from nutgraf.sources.capture import Capture, Origin
+    from nutgraf.store import open_store
+    import nutgraf
+
+    db = tmp_path / "ok.db"
+    capture = Capture(data=_page(1).encode(), origin=Origin("file", "p1.html"), content_type="text/html")
+    with open_store(db) as store:
+        store.add_article(capture, nutgraf.extract(capture.data), version="test", settings_hash="test")
+    return db
+
+
+def _one_line_error(result) -> str:
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.fixture()
+def cli():
+    from click.testing import CliRunner
+
+    from nutgraf.cli import main
+
+    runner = CliRunner()
+    return lambda *args: runner.invoke(main, [str(a) for a in args])
+
+
+def test_cli_db_that_is_a_folder_or_under_a_missing_folder(cli, tmp_path):
+    (tmp_path / "p.html").write_text(_page(1))
+    for cmd in (["ingest", tmp_path / "p.html", "--workers", "1"], ["search", "pier"], ["export", "--format",
+                                                                                           "jsonl", "--out", "-"]):
+        line = _one_line_error(cli(*cmd, "--db", tmp_path))
+        assert "is a folder, not a database file" in line, line
+    line = _one_line_error(cli("ingest", tmp_path / "p.html", "--workers", "1", "--db", tmp_path / "no" / "x.db"))
+    assert "folder" in line and "does not exist" in line
+
+
+def test_cli_number_too_large_is_named(cli, tmp_path):
+    line = _one_line_error(cli("search", "pier", "--db", _ok_db(tmp_path), "--limit", "99999999999999999999"))
+    assert line == "Error: --limit: 99999999999999999999 is too large (at most 9223372036854775807)"
+
+
+def test_cli_export_to_an_unwritable_path_and_a_full_disk(cli, tmp_path):
+    db = _ok_db(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    line = _one_line_error(cli("export", "--db", db, "--format", "jsonl", "--out", blocker / "out.jsonl"))
+    assert str(blocker) in line
+    if Path("/dev/full").exists():  # writes to /dev/full fail as on a full disk (ENOSPC)
+        line = _one_line_error(cli("export", "--db", db, "--format", "jsonl", "--out", "/dev/full"))
+        assert "the disk is full" in line
+
+
+def test_cli_debug_shows_the_traceback(cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = cli("--debug", "export", "--db", _ok_db(tmp_path), "--format", "jsonl", "--out", blocker / "o.jsonl")
+    assert result.exit_code != 0 and isinstance(result.exception, OSError)
+
+
+def test_cli_read_only_database(cli, tmp_path, monkeypatch):
+    from nutgraf import errors
+
+    db = _ok_db(tmp_path)
+    (tmp_path / "p.html").write_text(_page(2))
+    # tests may run as root, for whom chmod does not make a file read-only: ask os.access
+    real = os.access
+    monkeypatch.setattr(errors.os, "access", lambda p, mode: False if Path(p) == db else real(p, mode))
+    line = _one_line_error(cli("ingest", tmp_path / "p.html", "--workers", "1", "--db", db))
+    assert "read-only" in line and "not a SQLite database" not in line
+
+
+def test_describe_read_only_and_full_disk_from_sqlite():
+    from nutgraf.errors import describe
+    from nutgraf.store import StoreError
+
+    try:
+        try:
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        except sqlite3.Error as exc:
+            raise StoreError(f"news.db: not a SQLite database ({exc})") from exc
+    except StoreError as outer:
+        assert describe(outer) == ("news.db: the database is read-only (no write permission to the file or "
+                                   "its folder)")
+    assert describe(sqlite3.OperationalError("database or disk is full")).startswith("the disk is full")
+    assert "\n" not in describe(RuntimeError("two\nlines\x1b[31m"))

@@ -131,12 +131,45 @@ def _short(text: str, limit: int = 120) -> str:
 # --------------------------------------------------------------------------- commands
 
 
+class _Command(click.Command):
+    """Every subcommand: an ordinary mistake or mishap (a --db that is a folder, a read-only
+    database, a full disk, an unwritable --out, a number too large to store) ends it with one
+    line on stderr and exit status 1 (``nutgraf.errors``); ``nutgraf --debug`` shows the
+    traceback instead."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from nutgraf import errors
+
+        problem = errors.check_params(ctx.command.name or "", ctx.params)
+        if problem:
+            raise click.ClickException(problem)
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            raise click.ClickException(errors.describe(exc)) from exc
+
+
+class _Group(click.Group):
+    command_class = _Command
+    group_class = type  # subgroups (gazetteer) are _Groups too
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.find_root().params.get("debug")) or os.environ.get("NUTGRAF_DEBUG") == "1"
+
+
 @click.group(
     "nutgraf",
+    cls=_Group,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(nutgraf.__version__, "--version", "-V", prog_name="nutgraf")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback when a command fails (for bug reports).")
+def main(debug: bool) -> None:
     """nutgraf: raw news pages and text scrapes into clean articles and
     attributed, traceable facts.
 
