@@ -29,9 +29,27 @@ PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 WALLACE = "No amount of threats"
 
-# every kind of page; {seed} is the seed article's id
-PAGES = ["/article/{seed}", "/", "/?q=Russia", "/quotes", "/figures", "/entities",
-         "/entity?name=Ben+Wallace", "/events", "/stories", "/places", "/docs"]
+# every kind of page; {seed} is the seed article's id, {hostile} an article with markup in every
+# field, {story} and {place} the first story and place the store has
+PAGES = ["/article/{seed}", "/article/{hostile}", "/", "/?q=Russia", "/quotes", "/figures", "/entities",
+         "/entity?name=Ben+Wallace", "/events", "/stories", "/story/{story}", "/places", "/place/{place}",
+         "/docs"]
+
+
+def _page_path(web, path: str) -> str:
+    """PAGES' placeholders filled from the store (a store without stories or places skips)."""
+    fill = {"seed": web.seed_id, "hostile": web.hostile_ids[0] if web.hostile_ids else -1}
+    if "{story}" in path:
+        stories = web.client.get("/api/stories", params={"min": 1}).json().get("results") or []
+        if not stories:
+            pytest.skip("the store has no stories")
+        fill["story"] = stories[0]["id"]
+    if "{place}" in path:
+        places = web.client.get("/api/places").json().get("results") or []
+        if not places:
+            pytest.skip("the store has no places")
+        fill["place"] = places[0]["key"]
+    return path.format(**fill)
 
 
 def _context_page(browser, web, viewport, **options):
@@ -98,13 +116,22 @@ def test_article_legend_names_the_quote_kinds_in_words(web):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_page_scrolls_sideways_at_375px(phone, web, path):
-    phone.goto(path.format(seed=web.seed_id))
+def test_no_page_scrolls_sideways_at_375px(phone, browser, web, path):
+    url = _page_path(web, path)
+    assert phone.goto(url).status == 200
     width, inner, body = phone.evaluate(
         "[document.documentElement.scrollWidth, window.innerWidth, document.body.scrollWidth]")
     assert inner == PHONE["width"]
-    assert width <= inner and body <= inner, f"{path} is {max(width, body)} px wide at {inner} px"
+    assert width <= inner and body <= inner, f"{url} is {max(width, body)} px wide at {inner} px"
     assert phone.problems == [], phone.problems
+    # as a phone lays it out (meta viewport honoured): a page wider than the screen would widen
+    # the layout viewport and be shown zoomed out
+    context, mobile = _context_page(browser, web, PHONE, has_touch=True, is_mobile=True)
+    try:
+        mobile.goto(url)
+        assert mobile.evaluate("window.innerWidth") == PHONE["width"], url
+    finally:
+        context.close()
 
 
 def test_wide_tables_scroll_inside_their_box_at_375px(phone, web):
@@ -169,6 +196,15 @@ def test_anchored_quote_opens_in_view_at_375px(phone, web):
     assert _inside_viewport(phone, _box(panel.locator(".panel-speaker")))
     target = _box(phone.locator("mark:target"))
     assert target["top"] >= 0 and target["bottom"] <= _box(panel)["top"], target
+
+
+def test_a_table_without_the_wrapper_is_wrapped_by_the_script(phone, web):
+    """The templates wrap their wide tables; the script boxes any other one (the article's
+    metadata table here), so a table a page adds later cannot widen the page either."""
+    phone.goto(f"/article/{web.seed_id}")
+    html = web.client.get(f"/article/{web.seed_id}").text
+    assert re.search(r'<div class="table-scroll"[^>]*>\s*<table class="meta"', html) is None
+    assert phone.locator("#metadata .table-scroll > table.meta").count() == 1
 
 
 # --------------------------------------------------------------------------- keyboard

@@ -205,6 +205,11 @@
       var box = el("div", "table-scroll");
       t.parentNode.insertBefore(box, t);
       box.appendChild(t);
+      if (box.scrollWidth > box.clientWidth) {  // a box that scrolls must be reachable by keyboard
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", t.getAttribute("aria-label") || (t.id ? t.id.replace(/-/g, " ") : "table"));
+      }
     });
   }
 
