@@ -24,6 +24,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from nutgraf.corpus.wire import wire_cues
 from nutgraf.web.connection import Dialect, Features, dialect
 
 # The helpers and search live in the query layer (``store/query.py``), shared with the CLI
@@ -142,6 +143,8 @@ def article(conn: Conn, feats: Features, article_id: int) -> dict[str, Any] | No
                     f"SELECT a.id, a.title, a.url, a.published, a.site_name{more} FROM {table} s"
                     f" JOIN articles a ON a.id = s.{col} WHERE s.syndication_group = ? AND a.id != ?"
                     " ORDER BY a.published IS NULL, a.published, a.id LIMIT 200", (group, article_id))]
+    # wire credits read from the text itself, so they show even when the corpus holds no copy
+    out["wire_credits"] = [{**c.to_dict(), "text": out["text"][c.start:c.end]} for c in wire_cues(out["text"] or "")]
     out["story"] = None
     if feats.has_stories:
         sid = story_of(conn, feats, article_id)
