@@ -51,6 +51,8 @@ def test_insert_spellings():
     assert POSTGRES.sql("SELECT '?', 'a%' WHERE x = ?") == "SELECT '?', 'a%%' WHERE x = %s" == \
         pg_sql("SELECT '?', 'a%' WHERE x = ?")
     assert SQLITE.sql("SELECT ?") == "SELECT ?"
+    assert SQLITE.among("a.id", [3, 4]) == ("a.id IN (?,?)", [3, 4])
+    assert POSTGRES.among("a.id", (3, 4)) == ("a.id = ANY(?)", [[3, 4]])
 
 
 def test_filters_take_the_dialects_like():

@@ -476,17 +476,17 @@ class SQLStore:
         article_cols = ", ".join(f"a.{quote(c)}" for c in self.columns("articles"))
         for i in range(0, len(ids), batch):
             chunk = ids[i:i + batch]
-            marks = ",".join("?" * len(chunk))
+            in_articles, args = self.dialect.among("a.id", chunk)
             rows = records(self._con.execute(
                 f"SELECT {article_cols}, c.origin_kind, c.origin_path, c.origin_record_id, c.origin_offset,"
                 f" c.origin_line, c.fetched_at FROM articles a JOIN captures c ON c.id = a.capture_id"
-                f" WHERE a.id IN ({marks}) ORDER BY a.id", chunk))
+                f" WHERE {in_articles} ORDER BY a.id", args))
+            in_chunk, args = self.dialect.among("article_id", chunk)
             facts: dict[str, dict[int, list[dict]]] = {t: {} for t in FACT_TABLES}
             for table in _READ_FACTS:
                 if table in self.absent:
                     continue
-                for r in records(self._con.execute(
-                        f"SELECT * FROM {table} WHERE article_id IN ({marks}) ORDER BY id", chunk)):
+                for r in records(self._con.execute(f"SELECT * FROM {table} WHERE {in_chunk} ORDER BY id", args)):
                     facts[table].setdefault(r["article_id"], []).append(r)
             for row in rows:
                 yield article_record(row, facts)

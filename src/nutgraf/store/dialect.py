@@ -73,6 +73,13 @@ class Dialect:
         """SQL: one of ``cols`` contains a LIKE pattern with ``\\`` escapes (one ``?`` per column)."""
         return "(" + " OR ".join(f"{c} {self.like} ? ESCAPE '\\'" for c in cols) + ")"
 
+    def among(self, expr: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """SQL: ``expr`` is one of ``values``, and its arguments.  PostgreSQL takes the list as
+        one array parameter (one statement shape, whatever the count); SQLite one ``?`` each."""
+        if self.mark == "?":
+            return f"{expr} IN ({','.join('?' * len(values))})", list(values)
+        return f"{expr} = ANY(?)", [list(values)]
+
     def insert(self, table: str, columns: Iterable[str], *, ignore: bool = False, key: str | None = None,
                returning: str | None = None) -> str:
         """An INSERT of one row of ``columns`` (``?`` placeholders).  ``ignore``: a row whose
