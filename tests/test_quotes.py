@@ -319,3 +319,45 @@ def test_cue_between_commas_that_opens_a_quoted_sentence():
             "Trump’s brash style has not dented his popularity.")
     q = one(quotes_of(text), "able to win")
     assert (q.kind, q.text, q.speaker) == ("direct", "They have got to be able to win.", "Sheldon Adelson")
+
+
+def test_writers_aside_after_what_was_said_is_left_out():
+    # a non-restrictive relative clause, a participle clause and a concessive clause set off
+    # by a comma after the reported clause are the writer's, not the speaker's
+    text = ("Mayor Lena Ortiz said the bridge would reopen in March, which surprised "
+            "the engineers on the site.\n\n"
+            "Tom Reyes said the ferry fares were too high, arguing that the port had to lower "
+            "them before the summer.\n\n"
+            "Anna Berg claimed the harbour was safe, although she refused to publish the "
+            "inspection report.")
+    found: dict[str, set[str]] = {}
+    for q in quotes_of(text):
+        found.setdefault(q.speaker, set()).add(q.text)
+    assert found["Lena Ortiz"] == {"the bridge would reopen in March"}
+    # 'arguing' reports a statement of its own
+    assert "the ferry fares were too high" in found["Tom Reyes"]
+    assert not any("ferry" in t and "port" in t for t in found["Tom Reyes"])
+    assert found["Anna Berg"] == {"the harbour was safe"}
+
+
+def test_restrictive_parts_of_what_was_said_stay():
+    text = "Tom Reyes said the ferry that leaves at noon is always late because of the tide."
+    q = one(quotes_of(text), "ferry")
+    assert q.text == "the ferry that leaves at noon is always late because of the tide"
+
+
+def test_quotation_signed_with_a_dash():
+    text = ("Readers told us what they think of the new tram line.\n\n"
+            "“The trams are late every single morning and nobody seems to care.” ― Maria Olsen\n"
+            "“I have never seen the city so clean and quiet in the evenings.”― Peter Hall.\n\n"
+            "The city council meets on Monday.")
+    quotes = quotes_of(text)
+    assert one(quotes, "trams are late").speaker == "Maria Olsen"
+    assert one(quotes, "so clean").speaker == "Peter Hall"
+    assert one(quotes, "trams are late").cue == "―"
+
+
+def test_a_dash_inside_the_line_is_not_a_signature():
+    text = ("“The trams are late every single morning,” Maria Olsen said – and she was not "
+            "the only one.")
+    assert one(quotes_of(text), "trams are late").speaker == "Maria Olsen"

@@ -86,7 +86,7 @@ ROLE_NOUNS = frozenset({
 CONTENT_DEPS = {"ccomp", "xcomp", "dobj", "oprd", "parataxis", "attr", "dep", "advcl",
                 "conj", "npadvmod", "pobj", "prep", "acomp", "nsubj", "punct", "appos"}
 _SPEAKER_CUT = {"relcl", "acl", "advcl"}
-_REASON_MARKS = {"because", "since", "although", "though", "unless", "if", "so", "while"}
+_REASON_MARKS = {"because", "since", "unless", "if", "so"}
 # Words that float between a subject and its verb ('they all said').
 _FLOATING = frozenset({"all", "both", "each", "too", "also", "themselves", "himself", "herself"})
 
@@ -262,6 +262,7 @@ class Cue:
     gap: tuple[int, int] | None = None  # the cue set inside its content ('X, he said, Y')
     unsaid: bool = False  # a question put to someone ('when asked whether …'): no speaker needed
     dropped: bool = False  # the parse's speaker could not speak (a time, a figure): none named
+    signed: tuple[int, int] | None = None  # the name that signs a quotation ('” ― Ann Lee')
 
 
 def _is_verb(tok: "Token") -> bool:
@@ -382,7 +383,36 @@ def _subtree_span(tok: "Token", exclude: "Token | None" = None) -> tuple[int, in
             while right > tok.i and (doc[right].dep_ == "cc" or doc[right].is_punct):
                 right -= 1
             break
-    return _span(doc, left, right)
+    return _span(doc, left, _before_aside(doc, left, right))
+
+
+# Words that open a comment set off after what was said: ', which forced her to leave',
+# ', although he refused', ', when there are clips': the writer's aside, not the speaker's.
+_ASIDE_RELATIVES = frozenset({"which", "who", "whom", "whose"})
+_ASIDE_MARKS = frozenset({"although", "though", "whereas", "while", "when"})
+
+
+def _before_aside(doc: "Doc", left: int, right: int) -> int:
+    """The last token of ``left..right`` before a trailing aside the writer set off with a
+    comma: a non-restrictive relative clause (', which …'), a participle clause (', arguing
+    that …') or a concessive/temporal clause (', although …').  The aside must run to the
+    span's end; what comes before it must have a few words of its own."""
+    for k in range(left + 3, right):
+        if doc[k].text != ",":
+            continue
+        nxt = doc[k + 1]
+        mod = nxt if nxt.dep_ not in ("mark", "nsubj", "nsubjpass", "advmod") else nxt.head
+        if mod.i < k + 1 or mod.right_edge.i < right or mod.left_edge.i != k + 1:
+            continue
+        relative = mod.dep_ == "relcl" and nxt.lower_ in _ASIDE_RELATIVES
+        participle = mod is nxt and nxt.tag_ == "VBG" and mod.dep_ in ("advcl", "acl", "xcomp")
+        concessive = mod.dep_ == "advcl" and nxt.lower_ in _ASIDE_MARKS
+        if relative or participle or concessive:
+            end = k - 1
+            while end > left and (doc[end].is_punct or doc[end].is_space):
+                end -= 1
+            return end
+    return right
 
 
 def _particle(tok: "Token", words: set[str]) -> "Token | None":
@@ -511,7 +541,7 @@ def _object_span(doc: "Doc", tok: "Token", obj: "Token") -> tuple[int, int]:
              and c.i > obj.right_edge.i]
     if tails:
         right = max(right, tails[0].right_edge.i)
-    return _span(doc, obj.left_edge.i, right)
+    return _span(doc, obj.left_edge.i, _before_aside(doc, obj.left_edge.i, right))
 
 
 def _according_content(doc: "Doc", tok: "Token", to: "Token") -> tuple[int, int] | None:
@@ -888,7 +918,8 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
         toks = _tokens(doc, p.start, p.end)
         if not toks:
             continue
-        cue = _by_parse(doc, toks, by_token)
+        cue = _signature(doc, p, text, index) if p.closed else None
+        cue = cue or _by_parse(doc, toks, by_token)
         if cue is not None and _across_paragraphs(text, p, cue):
             cue = None
         cue = cue or _by_position(doc, p, by_token, text)
@@ -931,6 +962,8 @@ def find_quotes(doc: "Doc", index: "EntityIndex") -> list[Quote]:
         if att.follows is not None and att.follows.quote is not None:
             prev = att.follows.quote
             name, sspan, label = prev.speaker, prev.speaker_span, prev.speaker_label
+        elif cue is not None and cue.signed is not None:
+            name, sspan, label = _signed_name(text, cue.signed, index)
         else:
             name, sspan, label = resolver.speaker(cue.speaker)
         q = Quote(text=text[att.start:att.end], start=att.start, end=att.end, kind=att.kind,
@@ -972,6 +1005,45 @@ def _across_paragraphs(text: str, p: Passage, cue: Cue) -> bool:
         gap = text[pos:p.open].rstrip()
         return "\n" in gap and not gap.endswith(":")
     return False
+
+
+# '“…” ― Sonya Herridge': a dash, then a name that closes the line, signs a quotation.
+_SIGNATURE = re.compile(
+    r"[^\S\n]*(?:[―—–]|--?)[^\S\n]*"
+    r"([^\W\d_][\w.'’-]*(?:[^\S\n]+[^\W\d_][\w.'’-]*){0,4}?)[^\S\n]*[.,]?[^\S\n]*(?:\n|$)")
+
+
+def _signature(doc: "Doc", p: Passage, text: str, index: "EntityIndex") -> Cue | None:
+    """A quotation signed after a dash with a name alone on the rest of its line (pull
+    quotes, readers' comments, epigraphs): the name is its speaker.  The name must be a
+    person or an organisation of the article's entities, or capitalised words."""
+    m = _SIGNATURE.match(text, p.close)
+    if m is None or p.words(text) < 3:
+        return None
+    s, e = m.span(1)
+    if text[e - 1] == "." and len(text[s:e].split()[-1]) > 2:
+        e -= 1  # the sentence's full stop, not an initial ('Ann B.')
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None:
+        return None
+    ent = index.at(s, e, {"PERSON", "ORG"})
+    if ent is None and not all(w[:1].isupper() for w in text[s:e].split()):
+        return None
+    speaker = max((t for t in span if t.idx >= s), key=lambda t: t.i, default=None)
+    if speaker is None:
+        return None
+    dash = text.index(text[m.start():s].strip()[0], m.start())
+    return Cue(speaker, speaker, None, None, (dash, dash + len(text[m.start():s].strip())),
+               quote_only=True, signed=(s, e))
+
+
+def _signed_name(text: str, span: tuple[int, int], index: "EntityIndex"):
+    """``(name, span, label)`` of a signature: the entity it names, else its own words (the
+    parse of a line that is only a name is no guide to where the name ends)."""
+    ent = index.at(span[0], span[1], {"PERSON", "ORG"})
+    if ent is not None and ent.name[:1].isalnum():  # not one the dash was glued to
+        return ent.name, span, ent.label
+    return _clean(text[span[0]:span[1]]), span, ent.label if ent else None
 
 
 def _by_parse(doc: "Doc", toks: list["Token"], by_token: dict[int, Cue]) -> Cue | None:
