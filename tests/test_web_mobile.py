@@ -198,6 +198,30 @@ def test_anchored_quote_opens_in_view_at_375px(phone, web):
     assert target["top"] >= 0 and target["bottom"] <= _box(panel)["top"], target
 
 
+# a URL with no place to break, as an article's URL or a scraped byline can be
+LONG = "https://example.com/" + "averylongpathsegmentwithnohyphen" * 10
+
+
+@pytest.mark.parametrize("path, selectors", [
+    ("/?q=Russia", [".result-meta", ".snippet", ".result-title"]),
+    ("/article/{seed}", ["#article-title", ".byline", "#article-text .para", "dl.capture dd", "ol.facts li"]),
+    ("/entity?name=Ben+Wallace", ["#entity-name", "#said blockquote", ".byline"]),
+    ("/stories", ["ol.timeline li"]),
+    ("/quotes", ["#quotes-table td.quote-cell"]),
+])
+def test_long_words_wrap_at_375px(phone, web, path, selectors):
+    """Whatever the text, a word longer than the screen wraps (in a table: within its box)."""
+    phone.goto(path.format(seed=web.seed_id))
+    found = phone.evaluate("""([sels, word]) => sels.map(sel => {
+        const e = document.querySelector(sel);
+        if (e) { e.appendChild(document.createTextNode(' ' + word)); }
+        return !!e;
+    })""", [selectors, LONG])
+    assert all(found), [s for s, f in zip(selectors, found) if not f]
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{path}: {width} px with a long word in {selectors}"
+
+
 def test_a_table_without_the_wrapper_is_wrapped_by_the_script(phone, web):
     """The templates wrap their wide tables; the script boxes any other one (the article's
     metadata table here), so a table a page adds later cannot widen the page either."""
