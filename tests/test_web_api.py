@@ -411,3 +411,74 @@ def test_highlighter_escapes_text_and_attributes():
     assert Page(html).texts["q"] == text
     with pytest.raises(ValueError):
         render_spans("x", [Span(0, 1, LEVEL_QUOTE, "script")])
+
+
+# --------------------------------------------------------------------------- newsroom features
+
+
+def test_search_facets_chart_and_exports(web):
+    """Beside the results: counts by site, month, speaker and entity over every match, the
+    matches per month as an SVG with its numbers in words; the same search as CSV and JSON, in
+    the page's order.  Hostile site names and speakers stay text."""
+    r = web.client.get("/", params={"q": HOSTILE_WORD})
+    assert r.status_code == 200
+    page = Page(r.text)
+    assert not page.errors, page.errors
+    no_active_content(page)
+    assert page.find("aside", id="facets") and page.find("svg", id="matches-chart")
+    assert "<script>alert('site')" not in r.text and "&lt;script&gt;alert(&#39;site&#39;)&lt;/script&gt;" in r.text
+    bars = [b for b in page.find("rect") if b.get("class") == "bar"]
+    api = web.client.get("/api/search", params={"q": HOSTILE_WORD, "facets": "true"}).json()
+    assert sum(int(b["data-value"]) for b in bars) == sum(m["count"] for m in api["facets"]["month"]) == api["total"]
+    assert {"site", "month", "speaker", "entity"} <= set(api["facets"])
+    # a facet link narrows the search to that value
+    site = api["facets"]["site"][0]
+    narrowed = web.client.get("/api/search", params={"q": HOSTILE_WORD, "site": site["value"]}).json()
+    assert narrowed["total"] >= site["count"]
+    csv_link = page.find("a", id="search-csv")[0]["href"]
+    assert csv_link.startswith("/search.csv?") and "q=" in csv_link
+    exported = web.client.get(csv_link)
+    assert exported.headers["content-type"].startswith("text/csv") and exported.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [int(x["id"]) for x in rows] == [x["id"] for x in api["results"]]
+    assert all(x["evidence"].endswith(f"/article/{x['id']}") for x in rows)
+    assert any(x["title"] == HOSTILE_TITLE for x in rows)  # a CSV cell holds the text as it is
+    assert web.client.get("/search.csv", params={"since": "2019-13-45"}).status_code == 400  # an HTML error page
+
+
+def test_trace_pages_show_travels_and_escape_everything(web):
+    quote = "we will rebuild the Zorblaxian pier before winter"
+    r = web.client.get("/trace", params={"q": quote})
+    assert r.status_code == 200
+    page = Page(r.text)
+    assert not page.errors, page.errors
+    no_active_content(page)
+    assert "Quote by" in r.text and "<script>alert(3)" not in r.text and "&lt;script&gt;alert(3)" in r.text
+    api = web.client.get("/api/trace", params={"q": quote}).json()
+    assert api["results"] and api["results"][0]["kind"] == "quote"
+    figure = web.client.get("/trace", params={"q": "1,200", "kind": "figure"})
+    assert figure.status_code == 200 and "Figure 1,200" in figure.text and "<img" not in figure.text
+    assert web.client.get("/api/trace", params={"q": "x", "kind": "bogus"}).status_code == 422
+    for odd in ("\x00", '"', "9" * 40, "<script>"):
+        assert web.client.get("/trace", params={"q": odd}).status_code == 200, odd
+    assert "trace-none" in web.client.get("/trace", params={"q": "nothing like this was ever said"}).text
+    # the quote table links each row to its trace
+    links = [a for a in get_page(web, "/quotes", q="Zorblaxian").find("a") if a.get("class") == "trace-link"]
+    assert links and all(a["href"].startswith("/trace?") for a in links)
+
+
+def test_article_page_shows_copies_and_plurals(web):
+    copies = []
+    for article_id in web.hostile_ids:
+        a = web.client.get(f"/api/articles/{article_id}").json()
+        html = web.client.get(f"/article/{article_id}").text
+        if a["syndicated"] or a["wire_credits"]:
+            assert "Copies and wire credits" in html
+        n = len(a["syndicated"])
+        copies.append(n)
+        if n == 1:
+            assert "1 other copy in this corpus" in html
+        elif n:
+            assert f"{n} other copies in this corpus" in html
+    assert any(copies)  # the hostile page came twice (HTML and JSONL): each is the other's copy
+    assert "1 articles" not in web.client.get("/", params={"q": HOSTILE_WORD}).text
