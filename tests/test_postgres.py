@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -388,7 +389,32 @@ def test_resume_after_kill_9(pg_url, tmp_path):
     kept = count("SELECT count(*) FROM captures")
     assert 3 <= kept < 6
     assert count("SELECT count(*) FROM articles") == kept  # whole documents only
+    # the corpus passes commit with their document (``then=``): none is left half done
+    assert count("SELECT count(*) FROM corpus_articles") == kept
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert f"{6 - kept} ingested, {kept} unchanged, 0 skipped, 0 failed" in done.stderr
     assert count("SELECT count(DISTINCT capture_id) FROM articles") == 6
+
+
+def test_two_concurrent_ingests(pg_url, tmp_path):
+    """Two writers on one server, the same documents: each stored once, with its corpus rows
+    (the passes run in the document's transaction and take turns), and no errors."""
+    import psycopg
+
+    src = tmp_path / "pages"
+    src.mkdir()
+    for p in PAGES[:6]:
+        shutil.copy(p, src / p.name)
+    open_store(pg_url).close()  # the tables, made once before the race (as any writer would)
+    cmd = [sys.executable, "-m", "nutgraf", "ingest", str(src), "--db", pg_url, "--workers", "1"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    errs = [p.communicate(timeout=240)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert all(", 0 failed" in e and "corpus passes" not in e for e in errs), errs
+    ingested = [int(re.search(r"(\d+) ingested", e).group(1)) for e in errs]
+    assert sum(ingested) == 6, errs  # the other one found each document stored (unchanged)
+    with psycopg.connect(pg_url) as con:
+        counts = [con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("captures", "articles", "corpus_articles")]
+    assert counts == [6, 6, 6]
