@@ -145,7 +145,7 @@ def test_quote_table_links_to_the_highlighted_evidence(page, web):
     page.goto("/quotes?speaker=Wallace")
     rows = page.locator("#quotes-table tbody tr")
     expect(rows).to_have_count(1)
-    rows.first.locator("td:last-child a").click()
+    rows.first.locator('td:last-child a[href^="/article/"]').click()
     page.wait_for_url(f"**/article/{web.seed_id}#q-*")
     target = page.locator("mark:target")
     expect(target).to_contain_text("No amount of threats")

@@ -189,7 +189,7 @@ def test_anchored_quote_opens_in_view_at_375px(phone, web):
     """Arriving from the quotes table (/article/N#q-ID) shows the quote and its details."""
     expect = sync_api.expect
     phone.goto("/quotes?speaker=Wallace")
-    phone.locator("#quotes-table tbody tr td:last-child a").first.tap()
+    phone.locator('#quotes-table tbody tr td:last-child a[href^="/article/"]').first.tap()
     phone.wait_for_url(f"**/article/{web.seed_id}#q-*")
     panel = phone.locator("#fact-panel")
     expect(panel).to_contain_text("Ben Wallace")
