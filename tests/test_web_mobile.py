@@ -33,7 +33,7 @@ WALLACE = "No amount of threats"
 # field, {story} and {place} the first story and place the store has
 PAGES = ["/article/{seed}", "/article/{hostile}", "/", "/?q=Russia", "/quotes", "/figures", "/entities",
          "/entity?name=Ben+Wallace", "/events", "/stories", "/story/{story}", "/places", "/place/{place}",
-         "/docs"]
+         "/docs", "/trace?q=No+amount+of+threats&kind=quote", "/trace?q=10%2C000&kind=figure"]
 
 
 def _page_path(web, path: str) -> str:
