@@ -112,3 +112,93 @@ def test_blas_threads_limits_numpy_inside_the_block_only():
     with nlp.blas_threads(1):
         assert blas() and set(blas()) == {1}
     assert blas() == before
+
+
+# --------------------------------------------------------------------------- size limits
+# The facts pass is bounded by size and structure (issue 17, item 4): the same text gives the
+# same facts whatever the machine's load.
+
+ARTICLE = ("Vladimir Putin ordered a partial mobilisation in Moscow on Tuesday. \"We will not retreat,\" "
+           "he said. Police arrested forty protesters, and prices rose 5% to $3.2 billion.\n\n"
+           "The ministry said 1,200 people had been called up since March, according to officials.")
+
+
+def _facts(article):
+    return {k: [f.to_dict() for f in getattr(article, k)]
+            for k in ("entities", "quotes", "amounts", "dates", "places", "events")}
+
+
+def test_piece_bounds_cover_the_text_at_the_best_breaks():
+    text = "aaaa bbbb. cccc\n\ndddd eeee\nffff gggg hhhh iiii"
+    bounds = nlp.piece_bounds(text, 20)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(b - a <= 20 for a, b in bounds)
+    assert all(b1 == a2 for (_, b1), (a2, _) in zip(bounds, bounds[1:]))
+    assert text[:bounds[0][1]].endswith("\n\n")  # the paragraph break, not the later space
+    assert nlp.piece_bounds("x" * 45, 20) == [(0, 20), (20, 40), (40, 45)]  # one unbroken word
+
+
+def test_word_salad_gets_sentence_boundaries_every_cap():
+    doc = nlp.parse(" ".join(["alpha", "bravo", "charlie"] * 200))  # 600 tokens, no sentence end
+    assert doc.user_data["nutgraf_capped_sentences"] == 2
+    assert doc[nlp.MAX_SENT_TOKENS].is_sent_start and doc[2 * nlp.MAX_SENT_TOKENS].is_sent_start
+    assert max(len(s) for s in doc.sents) <= nlp.MAX_SENT_TOKENS
+
+
+def test_ordinary_text_is_untouched_by_the_limits():
+    import nutgraf
+
+    bounded = nutgraf.analyze(ARTICLE, clean=False)
+    with nlp.unbounded():
+        whole = nutgraf.analyze(ARTICLE, clean=False)
+    assert bounded.quotes and bounded.amounts and bounded.entities  # the comparison has facts in it
+    assert _facts(bounded) == _facts(whole)
+    assert not any(w.startswith("facts:") for w in bounded.warnings)
+
+
+def test_long_text_parsed_in_pieces_keeps_its_offsets(monkeypatch):
+    import nutgraf
+
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 400)
+    text = "\n\n".join([ARTICLE] * 6)
+    article = nutgraf.analyze(text, clean=False)
+    doc = nlp.parse(text)
+    assert doc.text == text and doc.user_data["nutgraf_pieces"] > 1
+    assert any("parsed in" in w for w in article.warnings)
+    # every fact's span is still the text it claims, in every piece
+    assert len(article.quotes) == 6 * len(nutgraf.analyze(ARTICLE, clean=False).quotes)
+    assert all(text[q.start:q.end] == q.text for q in article.quotes)
+    assert all(text[a.start:a.end] == a.text for a in article.amounts)
+
+
+def test_huge_one_line_text_is_bounded_with_a_warning_and_the_same_every_run(monkeypatch):
+    import nutgraf
+
+    # the real limits scaled down a hundredfold, so that the test stays fast: a 10 MB line
+    monkeypatch.setattr(nlp, "MAX_CHARS", 10_000)
+    monkeypatch.setattr(nlp, "PIECE_CHARS", 1_000)
+    parsed: list[int] = []
+    real_load = nlp.load
+
+    def spy():
+        pipeline = real_load()
+
+        class Counting:
+            def __call__(self, text):
+                parsed.append(len(text))
+                return pipeline(text)
+
+            def __getattr__(self, name):
+                return getattr(pipeline, name)
+        return Counting()
+
+    monkeypatch.setattr(nlp, "load", spy)
+    line = ("Officials said 42 people were hurt " + "and nobody knows why " * 3) * 110_000
+    line = line[:10_000_000]
+    first = nutgraf.analyze(line, clean=False)
+    second = nutgraf.analyze(line, clean=False)
+    assert sum(parsed) == 2 * 10_000 and max(parsed) <= 1_000  # the size bound, piece by piece
+    assert any("only the first 10,000 of 10,000,000 characters" in w for w in first.warnings)
+    assert any("parsed in" in w for w in first.warnings)
+    assert first.amounts and max(a.end for a in first.amounts) <= 10_000
+    assert _facts(first) == _facts(second) and first.warnings == second.warnings

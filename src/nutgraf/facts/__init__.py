@@ -37,6 +37,7 @@ def _fill(article: Article, doc: "Doc") -> Article:
     from nutgraf.facts.places import find_places
     from nutgraf.facts.quotes import find_quotes
 
+    article.warnings.extend(w for w in nlp.limit_warnings(article.text, doc) if w not in article.warnings)
     entities = find_entities(doc)
     index = EntityIndex(article.text, entities)
     article.entities = entities

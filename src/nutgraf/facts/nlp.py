@@ -26,8 +26,20 @@ MODEL_VERSION = "3.8.0"
 #   (attribute_ruler.AttributeRuler): the same patterns and the same result (tested token for
 #   token), as array operations.
 DISABLED: tuple[str, ...] = ("lemmatizer", "attribute_ruler")
-# Texts longer than this are parsed in pieces (spaCy's own default limit is 1,000,000).
+# The facts pass's work is bounded by size and structure, never by the clock, so that the same
+# text gives the same facts on any machine under any load:
+# - only the first MAX_CHARS characters of a text are analysed (the rest: a warning);
+# - a text longer than PIECE_CHARS is parsed in pieces of at most that many characters, cut at a
+#   paragraph break, else a line break, else a sentence end, else a space, and joined again
+#   into one Doc.  The networks' memory grows with the tokens of one parse (measured: about
+#   3 KB per character, 3.4 GB for one 1,000,000-character line), so a piece bounds it;
+#   ordinary articles are far shorter than a piece and are parsed whole, as before;
+# - a run of MAX_SENT_TOKENS tokens with no sentence end ('.', '!', '?', a line break) gets a
+#   sentence boundary (the parser keeps boundaries set before it runs), so the per-sentence
+#   work of the passes stays bounded on word salad.
 MAX_CHARS = 1_000_000
+PIECE_CHARS = 100_000
+MAX_SENT_TOKENS = 250
 # The networks' matrix products: thinc's NumpyOps multiplies with the BLIS it bundles, which
 # on the machines we measured (AVX-512) is two to three times slower than numpy's OpenBLAS
 # for the shapes the model's CNN uses; NumpyOps(use_blis=False) is thinc's own switch to
@@ -64,7 +76,42 @@ def load() -> "Language":
     _use_numpy_gemm(nlp)
     # where the attribute ruler stood: after the parser (some of its patterns read DEP)
     nlp.add_pipe("nutgraf_attributes", after="parser")
+    if not Language.has_factory("nutgraf_sentence_cap"):
+        Language.factory("nutgraf_sentence_cap", func=lambda nlp, name: cap_sentences)
+    nlp.add_pipe("nutgraf_sentence_cap", before="parser")
     return nlp
+
+
+def cap_sentences(doc: "Doc") -> "Doc":
+    """Start a sentence after every MAX_SENT_TOKENS tokens that hold no sentence end (see
+    MAX_SENT_TOKENS).  The number of boundaries set is kept in ``doc.user_data`` for the
+    article's warnings; a text with none of those runs is left untouched."""
+    if len(doc) <= MAX_SENT_TOKENS:
+        return doc
+    import numpy
+    from spacy.attrs import IS_SPACE, ORTH
+
+    arr = doc.to_array([ORTH, IS_SPACE])
+    ends = numpy.flatnonzero(numpy.isin(arr[:, 0], _end_ids(doc.vocab)) | (arr[:, 1] != 0))
+    # the token after each end may start a sentence; the runs between them are what is capped
+    starts = numpy.concatenate(([0], ends + 1, [len(doc)]))
+    added = 0
+    for begin, stop in zip(starts[:-1], starts[1:]):
+        for i in range(int(begin) + MAX_SENT_TOKENS, int(stop), MAX_SENT_TOKENS):
+            doc[i].is_sent_start = True
+            added += 1
+    if added:
+        doc.user_data["nutgraf_capped_sentences"] = added
+    return doc
+
+
+_SENTENCE_ENDS = (".", "!", "?", "...", "…")
+
+
+def _end_ids(vocab) -> "numpy.ndarray":
+    import numpy
+
+    return numpy.array([vocab.strings.add(w) for w in _SENTENCE_ENDS], dtype="uint64")
 
 
 def _use_numpy_gemm(nlp: "Language") -> None:
@@ -105,14 +152,103 @@ def model_info() -> dict[str, object]:
 
 
 def parse(text: str) -> "Doc":
-    """One text through the pipeline."""
-    return load()(text[:MAX_CHARS])
+    """One text through the pipeline (its first MAX_CHARS characters, in pieces past
+    PIECE_CHARS)."""
+    text = text[:MAX_CHARS]
+    if len(text) <= PIECE_CHARS:
+        return load()(text)
+    return _parse_in_pieces(text)
 
 
 def parse_many(texts: Iterable[str], batch_size: int = 32) -> Iterator["Doc"]:
-    """Many texts, batched with ``nlp.pipe`` (several times faster than one call per text)."""
+    """Many texts, batched with ``nlp.pipe`` (several times faster than one call per text);
+    a text longer than PIECE_CHARS is parsed on its own, in pieces, in its place."""
     nlp = load()
-    return nlp.pipe((t[:MAX_CHARS] for t in texts), batch_size=batch_size)
+    batch: list[str] = []
+    for text in texts:
+        text = text[:MAX_CHARS]
+        if len(text) <= PIECE_CHARS:
+            batch.append(text)
+            continue
+        yield from nlp.pipe(batch, batch_size=batch_size)
+        batch = []
+        yield _parse_in_pieces(text)
+    yield from nlp.pipe(batch, batch_size=batch_size)
+
+
+def _parse_in_pieces(text: str) -> "Doc":
+    import numpy
+    from spacy.tokens import Doc
+
+    nlp = load()
+    # one piece at a time (a batch would hold the networks' activations of all of them), and
+    # without its tensor: the joined Doc keeps only the annotations the passes read
+    docs = []
+    for a, b in piece_bounds(text, PIECE_CHARS):
+        piece = nlp(text[a:b])
+        piece.tensor = numpy.zeros((0,), dtype="float32")
+        docs.append(piece)
+    capped = sum(d.user_data.pop("nutgraf_capped_sentences", 0) for d in docs)
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    doc.user_data["nutgraf_pieces"] = len(docs)
+    if capped:
+        doc.user_data["nutgraf_capped_sentences"] = capped
+    return doc
+
+
+# where a piece may end, best first: after a paragraph break, a line break, a sentence end, a space
+_CUTS = ("\n\n", "\n", ". ", " ")
+
+
+def piece_bounds(text: str, limit: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive pieces of ``text``, each at most ``limit`` characters
+    and together the whole text.  A piece ends at the last paragraph break in its second half,
+    else the last line break, sentence end or space there, else (one unbroken word) at the
+    limit."""
+    out = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        floor = start + limit // 2
+        for mark in _CUTS:
+            at = text.rfind(mark, floor, end)
+            if at >= 0:
+                end = at + len(mark)
+                break
+        out.append((start, end))
+        start = end
+    out.append((start, len(text)))
+    return out
+
+
+@contextlib.contextmanager
+def unbounded() -> Iterator[None]:
+    """Inside the block, every text is parsed whole (up to MAX_CHARS) with no sentence cap: the
+    path before the limits, kept so that bench/parse_parity.py and the tests can compare the
+    two in one run.  Not thread-safe (it changes this module's settings for the block)."""
+    global PIECE_CHARS
+    saved = PIECE_CHARS
+    PIECE_CHARS = MAX_CHARS
+    try:
+        with load().select_pipes(disable=["nutgraf_sentence_cap"]):
+            yield
+    finally:
+        PIECE_CHARS = saved
+
+
+def limit_warnings(text: str, doc: "Doc") -> list[str]:
+    """What the size limits changed for one text, as Article warnings."""
+    out = []
+    if len(text) > MAX_CHARS:
+        out.append(f"facts: only the first {MAX_CHARS:,} of {len(text):,} characters were analysed")
+    pieces = doc.user_data.get("nutgraf_pieces")
+    if pieces:
+        out.append(f"facts: the text was parsed in {pieces} pieces of at most {PIECE_CHARS:,} characters")
+    capped = doc.user_data.get("nutgraf_capped_sentences")
+    if capped:
+        out.append(f"facts: {capped} sentence boundaries added inside runs of {MAX_SENT_TOKENS} tokens "
+                   "with no sentence end")
+    return out
 
 
 def text_of(doc: "Doc") -> str:
