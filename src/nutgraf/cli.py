@@ -823,10 +823,11 @@ Examples:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=50, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stories_command(db: str, min_members: int, since: str | None, limit: int, fmt: str) -> None:
-    from nutgraf.corpus import report, sql
+    from nutgraf.corpus import report
+    from nutgraf.store.query import Query
 
     with _corpus_store(db) as store:
-        data = report.stories_data(sql.connect(store), limit=limit, min_members=min_members, since=since)
+        data = Query.of(store).stories(limit=limit, min_members=min_members, since=since)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif data:
@@ -858,10 +859,11 @@ Examples:
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def trace_command(query: str, db: str, kind: str | None, limit: int, fmt: str) -> None:
-    from nutgraf.corpus import report, sql
+    from nutgraf.corpus import report
+    from nutgraf.store.query import Query
 
     with _corpus_store(db) as store:
-        data = report.trace_data(sql.connect(store), query, kind=kind, limit=limit)
+        data = Query.of(store).trace(query, kind=kind, limit=limit)
     if fmt == "json":
         _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     elif data:

@@ -1,25 +1,13 @@
 """Plain-text renderings of the corpus passes' results, for ``nutgraf stories`` and
-``nutgraf trace`` (the JSON forms are the dicts themselves)."""
+``nutgraf trace`` (the JSON forms are the dicts themselves).  The data is the query layer's
+(``store/query.py``), as the web's ``/stories`` and ``/trace`` read it."""
 
 from __future__ import annotations
-
-from nutgraf.corpus import stories as _stories
-from nutgraf.corpus import travel
-from nutgraf.corpus.sql import Connection
 
 
 def _short(text: str | None, limit: int = 100) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= limit else text[:limit - 1] + "\u2026"
-
-
-def stories_data(con: Connection, *, limit: int | None, min_members: int, since: str | None,
-                 members: bool = True) -> list[dict]:
-    out = _stories.list_stories(con, limit=limit, min_members=min_members, since=since)
-    if members:
-        for s in out:
-            s["articles"] = _stories.story_members(con, s["id"])
-    return out
 
 
 def stories_text(data: list[dict], *, max_members: int = 5) -> str:
@@ -80,7 +68,3 @@ def trace_text(results: list[dict]) -> str:
                 lines += [_appearance("later", i, i.get("source")) for i in c["later"]]
         lines.append("")
     return "\n".join(lines)
-
-
-def trace_data(con: Connection, query: str, *, kind: str | None, limit: int) -> list[dict]:
-    return travel.trace(con, query, kind=kind, limit=limit)

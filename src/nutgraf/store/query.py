@@ -1,5 +1,5 @@
-"""The read side, written once: search with filters, facets and snippets, traces, and the
-corpus summary, for every reader of a store (``nutgraf search``/``trace``, the JSON API, the
+"""The read side, written once: search with filters, facets and snippets, traces, stories and
+the corpus summary, for every reader of a store (``nutgraf search``/``trace``, the JSON API, the
 HTML pages, ``make demo``, and Python through :class:`Query`).
 
 Each function takes a read connection (``sqlite3.Connection``, or on PostgreSQL the
@@ -428,6 +428,24 @@ def trace(conn: Conn, query: str, *, kind: str | None = None, limit: int = 20) -
         return []
 
 
+def stories(conn: Conn, *, limit: int | None = 50, min_members: int = 1, since: str | None = None,
+            members: bool = True) -> list[dict[str, Any]]:
+    """Stories, largest and latest first (``corpus.stories.list_stories``), each with its
+    articles in time order when ``members``.  A store without the corpus tables has none."""
+    from nutgraf.corpus import sql
+    from nutgraf.corpus import stories as passes
+
+    con = sql.wrap(conn) if isinstance(conn, sqlite3.Connection) else conn
+    try:
+        out = passes.list_stories(con, limit=limit, min_members=min_members, since=since)
+        if members:
+            for s in out:
+                s["articles"] = passes.story_members(con, s["id"])
+    except sql.missing_table():
+        return []
+    return out
+
+
 # --------------------------------------------------------------------------- corpus summary
 
 
@@ -521,3 +539,6 @@ class Query:
 
     def trace(self, query: str, **kw: Any) -> list[dict[str, Any]]:
         return trace(self.conn, query, **kw)
+
+    def stories(self, **kw: Any) -> list[dict[str, Any]]:
+        return stories(self.conn, **kw)
