@@ -275,3 +275,54 @@ def test_describe_read_only_and_full_disk_from_sqlite():
                                    "its folder)")
     assert describe(sqlite3.OperationalError("database or disk is full")).startswith("the disk is full")
     assert "\n" not in describe(RuntimeError("two\nlines\x1b[31m"))
+
+
+# --------------------------------------------------------------------------- deterministic extraction bounds
+
+
+def test_html_bounded_by_elements_not_by_the_clock(monkeypatch):
+    import nutgraf
+    from nutgraf.extract import limits
+    from nutgraf.model import ExtractionError
+
+    monkeypatch.setattr(limits, "MAX_ELEMENTS", 60)
+    small = _page(1)  # about 15 elements
+    big = "<html><body><article>" + "<p>word</p>" * 80 + "</article></body></html>"
+    assert nutgraf.extract(small, timeout=1e6).text
+    for timeout in (1e6, 30.0):  # the same answer however long it may take
+        with pytest.raises(ExtractionError, match=r"more than 60 HTML elements \(size bound\)"):
+            nutgraf.extract(big, timeout=timeout)
+
+
+def test_plain_text_bounded_by_lines_and_characters(monkeypatch):
+    import nutgraf
+    from nutgraf.extract import limits
+    from nutgraf.extract.text import clean_site
+    from nutgraf.model import ExtractionError
+
+    monkeypatch.setattr(limits, "MAX_TEXT_LINES", 100)
+    with pytest.raises(ExtractionError, match="lines, over the 100 bound"):
+        nutgraf.extract("ab\n" * 200, content_type="text/plain")
+    with pytest.raises(ExtractionError, match="lines, over the 100 bound"):
+        clean_site(["ok text\n", "ab\n" * 200])
+    monkeypatch.setattr(limits, "MAX_TEXT_CHARS", 1000)
+    with pytest.raises(ExtractionError, match="characters, over the 1,000 bound"):
+        nutgraf.extract("word " * 400, content_type="text/plain")
+
+
+def test_the_clock_is_a_last_resort_guard_and_says_so():
+    from nutgraf.extract.limits import Deadline
+    from nutgraf.model import ExtractionError
+
+    guard = Deadline(0.0)
+    time.sleep(0.001)
+    with pytest.raises(ExtractionError, match="last-resort wall-clock guard"):
+        guard.check()
+
+
+def test_the_bounds_are_part_of_the_settings_hash(monkeypatch):
+    from nutgraf.extract import limits
+
+    before = local.settings_hash("html")
+    monkeypatch.setattr(limits, "MAX_ELEMENTS", limits.MAX_ELEMENTS + 1)
+    assert local.settings_hash("html") != before

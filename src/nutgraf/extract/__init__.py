@@ -13,7 +13,7 @@ import re
 from nutgraf.extract.decode import decode_html, looks_binary
 from nutgraf.extract.dom import parse_html
 from nutgraf.extract.html import extract_main
-from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES, Deadline
+from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES, Deadline, check_elements
 from nutgraf.extract.metadata import extract_metadata
 from nutgraf.extract.text import extract_plain_text
 from nutgraf.model import Article, ExtractionError
@@ -78,6 +78,7 @@ def _extract_html(html: str, *, url: str | None, deadline: Deadline) -> Article:
     tree = parse_html(html)
     if tree is None:
         return Article(url=url, source_kind="html", warnings=["no HTML document could be parsed"])
+    check_elements(tree)
     deadline.check()
     meta = extract_metadata(tree, url=url)
     deadline.check()

@@ -51,7 +51,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from nutgraf.extract.limits import Deadline
+from nutgraf.extract.limits import Deadline, check_text
 from nutgraf.extract.textlines import Unit, byline, date_line, measure, parse_date, split_units
 from nutgraf.model import Article, Evidence, Paragraph
 
@@ -351,6 +351,7 @@ def _cut_tail(units: list[Unit], keep: list[int], title: str | None) -> list[int
 
 
 def _units(text: str, deadline: Deadline | None) -> list[Unit]:
+    check_text(text)  # bounded by size, before any work
     units = split_units(text)
     if deadline:
         deadline.check()

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from nutgraf.extract import limits
 from nutgraf.extract.decode import valid_text
 from nutgraf.extract.limits import DEFAULT_TIMEOUT_S, MAX_INPUT_BYTES
 from nutgraf.facts.nlp import blas_threads
@@ -96,6 +97,8 @@ def settings_hash(mode: str) -> str:
         "max_chars": nlp.MAX_CHARS,
         "timeout_s": DEFAULT_TIMEOUT_S,
         "max_input_bytes": MAX_INPUT_BYTES,
+        "max_elements": limits.MAX_ELEMENTS,
+        "max_text": [limits.MAX_TEXT_LINES, limits.MAX_TEXT_CHARS],
         "mode": mode,
         "skipped_passes": sorted(skipped_passes()),
         "gazetteer": _gazetteer_hash(),
