@@ -171,6 +171,7 @@ class RssSampler(threading.Thread):
 
         self.proc = psutil.Process(pid)
         self.writer = self.worker = 0
+        self.writer_cpu = 0.0  # the writer's own CPU seconds (the corpus passes run there), last sample
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -179,6 +180,8 @@ class RssSampler(threading.Thread):
         while not self.done.is_set():
             try:
                 self.writer = max(self.writer, self.proc.memory_info().rss)
+                times = self.proc.cpu_times()
+                self.writer_cpu = times.user + times.system
                 for c in self.proc.children(recursive=True):
                     try:
                         self.worker = max(self.worker, c.memory_info().rss)
@@ -208,7 +211,8 @@ def ingest_chunk(chunk: Path, db: Path, workers: int) -> dict:
         raise SystemExit(f"cannot read the ingest summary:\n{err[-2000:]}")
     ingested, unchanged, skipped, failed, work = m.groups()
     return {"ingested": int(ingested), "unchanged": int(unchanged), "failed": int(failed), "work_s": float(work),
-            "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "writer_rss_mb": round(sampler.writer / 2**20, 1),
+            "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "writer_cpu_s": round(sampler.writer_cpu, 2), "writer_rss_mb": round(sampler.writer / 2**20, 1),
             "worker_rss_mb": round(sampler.worker / 2**20, 1)}
 
 
