@@ -361,3 +361,24 @@ def test_a_dash_inside_the_line_is_not_a_signature():
     text = ("“The trams are late every single morning,” Maria Olsen said – and she was not "
             "the only one.")
     assert one(quotes_of(text), "trams are late").speaker == "Maria Olsen"
+
+
+def test_one_paragraph_a_line():
+    # paragraphs separated by single line breaks: an unclosed quotation stops at its line
+    # unless the next line opens with a quotation mark, as with blank-line paragraphs
+    text = ("The harbour reopened on Monday after the storm.\n"
+            "“The pier held, and the boats are back,” Mayor Lena Ortiz said. “Next week "
+            "the ferries will run on the summer timetable.\n"
+            "The council approved the repairs without a vote.\n"
+            "“We were lucky this time,” said Tom Reyes, the harbour master.\n")
+    quotes = quotes_of(text)
+    assert one(quotes, "lucky").speaker == "Tom Reyes"
+    assert not any("ferries" in q.text and "lucky" in q.text for q in quotes)
+
+
+def test_hard_wrapped_lines_are_not_paragraphs():
+    text = ("“The pier held, and the boats are back in the harbour after\n"
+            "three days of storms,” Mayor Lena Ortiz said on Monday, standing\n"
+            "on the quay with the harbour master and the fire chief.\n")
+    q = one(quotes_of(text), "three days")
+    assert q.speaker == "Lena Ortiz"

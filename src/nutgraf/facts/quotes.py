@@ -108,10 +108,26 @@ class Passage:
         return len(_WORD.findall(text[self.start:self.end]))
 
 
+_LINE_BREAK = re.compile(r"\n\s*")
+_LINE_END = re.compile(r"[.!?:\"”’')]\s*$")
+
+
+def _lines_are_paragraphs(text: str) -> bool:
+    """Whether single line breaks separate paragraphs: most breaks are single, and most
+    lines end a sentence (a hard-wrapped text's lines end mid-sentence)."""
+    breaks = text.count("\n")
+    if breaks < 3 or len(_PARA_BREAK.findall(text)) * 2 >= breaks:
+        return False
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return sum(1 for ln in lines if _LINE_END.search(ln)) * 2 >= len(lines)
+
+
 def paragraphs(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each blank-line-separated block, whitespace trimmed."""
+    """``(start, end)`` of each paragraph, whitespace trimmed: blocks separated by blank
+    lines, or lines where the text writes one paragraph a line."""
     out, pos = [], 0
-    for m in list(_PARA_BREAK.finditer(text)) + [None]:
+    breaks = _LINE_BREAK if _lines_are_paragraphs(text) else _PARA_BREAK
+    for m in list(breaks.finditer(text)) + [None]:
         end = m.start() if m else len(text)
         s, e = pos, end
         while s < e and text[s].isspace():
